@@ -1,0 +1,54 @@
+# walcast: Debezium-shaped JSON logical decoding output plugin (PGXS)
+#
+# Plain "make" / "make install" build and install the decoder only, so that
+# packagers need neither libpq nor librdkafka.  The relay has its own targets
+# ("make relay", "make install-relay", "make clean-relay"), which recurse into
+# relay/ because a PGXS Makefile builds exactly one product.
+
+EXTVERSION = 0.1.0
+
+MODULE_big = walcast
+OBJS = decoder/plugin.o decoder/options.o decoder/relcache.o decoder/event.o \
+	decoder/typconv.o common/json.o common/encode.o common/dbzschema.o \
+	common/dbzvalue.o
+PGFILEDESC = "walcast - Debezium-shaped JSON logical decoding output plugin"
+
+REGRESS = options insert update delete truncate transactions keys \
+	replica_identity messages schema_change filtering types_core \
+	special_values relay_format
+REGRESS_OPTS = --temp-config=test/logical.conf --temp-instance=./tmp_check
+TAP_TESTS = 1
+PROVE_TESTS = test/t/*.pl
+PROVE_FLAGS = -I test/perl
+
+EXTRA_CLEAN = test/logical.conf common/version.h
+
+PG_CONFIG ?= pg_config
+PG_CPPFLAGS = -I$(srcdir)
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+# The temporary instance's settings.  output_plugin_libraries is written only
+# when the server knows the parameter (PostgreSQL 15.19+ and the matching
+# minor releases): an unknown name in postgresql.conf stops the server.
+PG_BINDIR := $(shell $(PG_CONFIG) --bindir)
+test/logical.conf: test/logical.conf.in
+	cp $< $@
+	if $(PG_BINDIR)/postgres --describe-config 2>/dev/null | grep -q '^output_plugin_libraries'; then \
+		echo "output_plugin_libraries = 'pgoutput, test_decoding, walcast'" >> $@; \
+	fi
+
+installcheck: test/logical.conf
+
+common/version.h: Makefile
+	echo '#define WALCAST_VERSION "$(EXTVERSION)"' > $@
+
+$(OBJS): common/version.h
+
+.PHONY: relay install-relay clean-relay bench
+relay: common/version.h
+	$(MAKE) -C relay PG_CONFIG=$(PG_CONFIG)
+install-relay: relay
+	$(MAKE) -C relay PG_CONFIG=$(PG_CONFIG) install
+clean-relay:
+	$(MAKE) -C relay PG_CONFIG=$(PG_CONFIG) clean

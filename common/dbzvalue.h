@@ -1,0 +1,53 @@
+/*-------------------------------------------------------------------------
+ *
+ * dbzvalue.h
+ *	  Debezium's JSON value forms that depend only on a value and the modes
+ *
+ * Dates, times, timestamps, intervals, decimals and binary data in every
+ * handling mode, plus the NOT NULL fallbacks and unchanged-TOAST
+ * placeholders.  Callers hand over canonical C values (epoch days, epoch
+ * microseconds, decimal text), so the decoder's fast Datum paths and the
+ * relay's text paths share one implementation of Debezium's rules.
+ *
+ * IDENTIFICATION
+ *	  common/dbzvalue.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef COMMON_DBZVALUE_H
+#define COMMON_DBZVALUE_H
+
+#include "common/dbzschema.h"
+
+/*
+ * Values whose Debezium form depends only on the value and the modes.
+ * Infinite dates and timestamps are passed as the int32/int64 extremes.
+ */
+#define DBZ_EPOCH_DAYS_NEG_INF PG_INT32_MIN
+#define DBZ_EPOCH_DAYS_POS_INF PG_INT32_MAX
+#define DBZ_EPOCH_US_NEG_INF PG_INT64_MIN
+#define DBZ_EPOCH_US_POS_INF PG_INT64_MAX
+
+extern void dbzvalue_append_date(StringInfo out, int32 epoch_days,
+								 const DbzModes *modes);
+extern void dbzvalue_append_time(StringInfo out, int64 us, const DbzType *type,
+								 const DbzModes *modes);
+extern void dbzvalue_append_timestamp(StringInfo out, int64 epoch_us,
+									  const DbzType *type,
+									  const DbzModes *modes);
+extern void dbzvalue_append_timestamptz(StringInfo out, int64 epoch_us,
+										int precision);
+extern void dbzvalue_append_timetz(StringInfo out, int64 us, int32 zone_secs);
+extern void dbzvalue_append_interval(StringInfo out, int32 months, int32 days,
+									 int64 us, const DbzModes *modes);
+extern void dbzvalue_append_binary(StringInfo out, const unsigned char *data,
+								   size_t len, const DbzModes *modes);
+extern bool dbzvalue_append_decimal(StringInfo out, const char *text,
+									const DbzType *type,
+									const DbzModes *modes);
+extern void dbzvalue_append_fallback(StringInfo out, const DbzType *type,
+									 const DbzModes *modes);
+extern void dbzvalue_append_placeholder(StringInfo out, const DbzType *type,
+										const DbzModes *modes);
+
+#endif							/* COMMON_DBZVALUE_H */

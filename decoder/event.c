@@ -1,0 +1,694 @@
+/*-------------------------------------------------------------------------
+ *
+ * event.c
+ *	  Debezium events from decoded changes: envelope, source, keys
+ *
+ * Knows every Debezium field name and the rules that decide which records a
+ * change becomes:
+ *
+ * - insert: "c"; update: "u", or a primary-key change (a "d" carrying the
+ *   header __debezium.newkey, its tombstone, then a "c" carrying
+ *   __debezium.oldkey) when the old row's key differs from the new one;
+ *   delete: "d" then, with tombstones.on.delete, a tombstone (same key, null
+ *   value); truncate: "t" with a null key; logical message: "m" on
+ *   <prefix>.message.
+ * - Missing values: a NULL in a column with a default is written as that
+ *   default (JsonConverter's replace.null.with.default); a column the old
+ *   row does not carry (REPLICA IDENTITY DEFAULT or USING INDEX) is null, or
+ *   for a NOT NULL column its default or Debezium's per-type fallback.
+ * - Unchanged TOASTed values (not in the WAL record) become
+ *   unavailable.value.placeholder, or with REPLICA IDENTITY FULL the value
+ *   from the old row, as Debezium does.
+ *
+ * All buffers are allocated in the change context, which the caller resets.
+ *
+ * IDENTIFICATION
+ *	  decoder/event.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "catalog/pg_class.h"
+#include "utils/memutils.h"
+#include "utils/rel.h"
+
+#include "common/dbzvalue.h"
+#include "common/encode.h"
+#include "common/json.h"
+#include "decoder/event.h"
+
+/* How a row image treats values it does not have. */
+typedef enum RowKind
+{
+	ROW_NEW,					/* the new row: unchanged TOAST -> placeholder */
+	ROW_OLD_FULL,				/* a complete old row (REPLICA IDENTITY FULL) */
+	ROW_OLD_IDENTITY			/* only the identity columns are present */
+} RowKind;
+
+static const char message_key_schema[] =
+"{\"type\":\"struct\",\"fields\":[{\"type\":\"string\",\"optional\":true,\"field\":\"prefix\"}],"
+"\"optional\":false,\"name\":\"io.debezium.connector.postgresql.MessageKey\",\"version\":1}";
+
+static const char txmeta_key_schema[] =
+"{\"type\":\"struct\",\"fields\":[{\"type\":\"string\",\"optional\":false,\"field\":\"id\"}],"
+"\"optional\":false,\"name\":\"io.debezium.connector.common.TransactionMetadataKey\",\"version\":1}";
+
+static const char txmeta_value_schema[] =
+"{\"type\":\"struct\",\"fields\":[{\"type\":\"string\",\"optional\":false,\"field\":\"status\"},"
+"{\"type\":\"string\",\"optional\":false,\"field\":\"id\"},"
+"{\"type\":\"int64\",\"optional\":true,\"field\":\"event_count\"},"
+"{\"type\":\"array\",\"items\":{\"type\":\"struct\",\"fields\":["
+"{\"type\":\"string\",\"optional\":false,\"field\":\"data_collection\"},"
+"{\"type\":\"int64\",\"optional\":false,\"field\":\"event_count\"}],"
+"\"optional\":true,\"name\":\"event.collection\",\"version\":1},\"optional\":true,\"field\":\"data_collections\"},"
+"{\"type\":\"int64\",\"optional\":false,\"field\":\"ts_ms\"}],"
+"\"optional\":false,\"name\":\"io.debezium.connector.common.TransactionMetadataValue\",\"version\":1}";
+
+/* The data collection a logical message counts in (transaction metadata). */
+#define MESSAGE_COLLECTION "io.debezium.connector.postgresql.LogicalDecodingMessageMonitor$LogicalDecodingMessageId"
+
+/*
+ * The Source struct's schema (JSON), the same for every event.
+ */
+char *
+walcast_event_source_schema(void)
+{
+	return pstrdup("{\"type\":\"struct\",\"fields\":["
+				   "{\"type\":\"string\",\"optional\":false,\"field\":\"version\"},"
+				   "{\"type\":\"string\",\"optional\":false,\"field\":\"connector\"},"
+				   "{\"type\":\"string\",\"optional\":false,\"field\":\"name\"},"
+				   "{\"type\":\"int64\",\"optional\":false,\"field\":\"ts_ms\"},"
+				   "{\"type\":\"string\",\"optional\":true,\"name\":\"io.debezium.data.Enum\",\"version\":1,"
+				   "\"parameters\":{\"allowed\":\"true,first,first_in_data_collection,last_in_data_collection,last,false,incremental\"},"
+				   "\"default\":\"false\",\"field\":\"snapshot\"},"
+				   "{\"type\":\"string\",\"optional\":false,\"field\":\"db\"},"
+				   "{\"type\":\"string\",\"optional\":true,\"field\":\"sequence\"},"
+				   "{\"type\":\"int64\",\"optional\":true,\"field\":\"ts_us\"},"
+				   "{\"type\":\"int64\",\"optional\":true,\"field\":\"ts_ns\"},"
+				   "{\"type\":\"string\",\"optional\":false,\"field\":\"schema\"},"
+				   "{\"type\":\"string\",\"optional\":false,\"field\":\"table\"},"
+				   "{\"type\":\"int64\",\"optional\":true,\"field\":\"txId\"},"
+				   "{\"type\":\"int64\",\"optional\":true,\"field\":\"lsn\"},"
+				   "{\"type\":\"int64\",\"optional\":true,\"field\":\"xmin\"},"
+				   "{\"type\":\"string\",\"optional\":true,\"field\":\"origin\"},"
+				   "{\"type\":\"int64\",\"optional\":true,\"field\":\"origin_lsn\"}],"
+				   "\"optional\":false,\"name\":\"io.debezium.connector.postgresql.Source\",\"version\":1,\"field\":\"source\"}");
+}
+
+static inline DecoderState *
+get_state(LogicalDecodingContext *ctx)
+{
+	return (DecoderState *) ctx->output_plugin_private;
+}
+
+/* Unix epoch microseconds of a PostgreSQL timestamp. */
+static int64
+unix_us(TimestampTz ts)
+{
+	return ts + (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY;
+}
+
+/* "ts_ms":..,"ts_us":..,"ts_ns":.. of a Unix-epoch microsecond instant */
+static void
+append_ts_triple(StringInfo out, DecoderState *state, const char *sep,
+				 int64 us, bool required)
+{
+	if (!state->opts.include_volatile)
+	{
+		appendStringInfo(out, "%sts_ms\":%s,\"ts_us\":null,\"ts_ns\":null",
+						 sep, required ? "0" : "null");
+		return;
+	}
+	appendStringInfo(out, "%sts_ms\":", sep);
+	json_append_int64(out, us / 1000);
+	appendStringInfoString(out, ",\"ts_us\":");
+	json_append_int64(out, us);
+	appendStringInfoString(out, ",\"ts_ns\":");
+	json_append_int64(out, us * 1000);
+}
+
+/*
+ * The source block.  names is ,"schema":..,"table":.. (empty strings for
+ * messages); ts is the commit time (or now, for a non-transactional
+ * message).
+ */
+static void
+append_source(StringInfo out, DecoderState *state, const char *names,
+			  TimestampTz ts, TransactionId xid, XLogRecPtr lsn)
+{
+	bool		vol = state->opts.include_volatile;
+	int64		us = unix_us(ts);
+
+	appendStringInfoString(out, state->source_head);
+	json_append_int64(out, vol ? us / 1000 : 0);
+	appendStringInfoString(out, state->source_db);
+	if (vol)
+	{
+		appendStringInfoString(out, ",\"sequence\":\"[");
+		if (state->last_commit_lsn == InvalidXLogRecPtr)
+			appendStringInfoString(out, "null");
+		else
+			appendStringInfo(out, "\\\"" UINT64_FORMAT "\\\"",
+							 (uint64) state->last_commit_lsn);
+		appendStringInfo(out, ",\\\"" UINT64_FORMAT "\\\"]\",\"ts_us\":", (uint64) lsn);
+		json_append_int64(out, us);
+		appendStringInfoString(out, ",\"ts_ns\":");
+		json_append_int64(out, us * 1000);
+	}
+	else
+		appendStringInfoString(out, ",\"sequence\":null,\"ts_us\":null,\"ts_ns\":null");
+	appendStringInfoString(out, names);
+	if (vol && TransactionIdIsValid(xid))
+		appendStringInfo(out, ",\"txId\":%u", xid);
+	else
+		appendStringInfoString(out, ",\"txId\":null");
+	if (vol)
+		appendStringInfo(out, ",\"lsn\":" UINT64_FORMAT, (uint64) lsn);
+	else
+		appendStringInfoString(out, ",\"lsn\":null");
+	appendStringInfoString(out, ",\"xmin\":null,\"origin\":null,\"origin_lsn\":null}");
+}
+
+/* "<xid>:<lsn>", Debezium's transaction id for PostgreSQL. */
+static void
+append_txn_id(StringInfo out, DecoderState *state, XLogRecPtr lsn)
+{
+	if (state->opts.include_volatile)
+		appendStringInfo(out, "\"%u:" UINT64_FORMAT "\"", state->txn.xid,
+						 (uint64) lsn);
+	else
+		appendStringInfoString(out, "\"\"");
+}
+
+/*
+ * Count an event in its data collection and return the collection's count
+ * (data_collection_order).
+ */
+static int64
+count_in_collection(DecoderState *state, const char *name)
+{
+	ListCell   *lc;
+	TxnCollection *c;
+	MemoryContext old;
+
+	foreach(lc, state->txn.collections)
+	{
+		c = lfirst(lc);
+		if (strcmp(c->name, name) == 0)
+			return ++c->count;
+	}
+	/* the list lives as long as the transaction: in the plugin's context */
+	old = MemoryContextSwitchTo(GetMemoryChunkContext(state));
+	c = palloc(sizeof(TxnCollection));
+	c->name = pstrdup(name);
+	c->count = 1;
+	state->txn.collections = lappend(state->txn.collections, c);
+	MemoryContextSwitchTo(old);
+	return 1;
+}
+
+static void
+emit_txmeta(LogicalDecodingContext *ctx, StringInfo key, StringInfo value)
+{
+	DecoderState *state = get_state(ctx);
+	WalcastRecord rec = {0};
+	char	   *topic = psprintf("%s.transaction", state->prefix);
+
+	rec.topic = topic;
+	rec.key = key;
+	rec.value = value;
+	rec.key_schema = txmeta_key_schema;
+	rec.value_schema = txmeta_value_schema;
+	rec.schema_id = &state->txmeta_schema_id;
+	walcast_emit_record(ctx, &rec);
+}
+
+/*
+ * With provide.transaction.metadata: write the BEGIN record before the
+ * transaction's first event, and append the event's "transaction" block.
+ */
+static void
+append_txn_block(LogicalDecodingContext *ctx, StringInfo out,
+				 const char *collection, XLogRecPtr lsn)
+{
+	DecoderState *state = get_state(ctx);
+	int64		order;
+
+	if (!state->opts.provide_tx_metadata || !TransactionIdIsValid(state->txn.xid))
+	{
+		appendStringInfoString(out, "null");
+		return;
+	}
+	if (!state->txn.begin_sent)
+	{
+		StringInfoData key;
+		StringInfoData value;
+
+		initStringInfo(&key);
+		appendStringInfoString(&key, "{\"id\":");
+		append_txn_id(&key, state, lsn);
+		appendStringInfoChar(&key, '}');
+		initStringInfo(&value);
+		appendStringInfoString(&value, "{\"status\":\"BEGIN\",\"id\":");
+		append_txn_id(&value, state, lsn);
+		appendStringInfoString(&value, ",\"event_count\":null,\"data_collections\":null,\"ts_ms\":");
+		json_append_int64(&value, state->opts.include_volatile ?
+						  unix_us(state->txn.commit_time) / 1000 : 0);
+		appendStringInfoChar(&value, '}');
+		emit_txmeta(ctx, &key, &value);
+		state->txn.begin_sent = true;
+	}
+	order = count_in_collection(state, collection);
+	appendStringInfoString(out, "{\"id\":");
+	append_txn_id(out, state, lsn);
+	appendStringInfo(out, ",\"total_order\":" INT64_FORMAT
+					 ",\"data_collection_order\":" INT64_FORMAT "}",
+					 ++state->txn.total_order, order);
+}
+
+/*
+ * The END record of a transaction that wrote a BEGIN record: event counts
+ * per data collection, in Java HashMap order as Debezium writes them.
+ */
+void
+walcast_event_txn_end(LogicalDecodingContext *ctx, XLogRecPtr commit_lsn)
+{
+	DecoderState *state = get_state(ctx);
+	int			n = list_length(state->txn.collections);
+	const char **names = palloc(sizeof(char *) * Max(n, 1));
+	size_t	   *lens = palloc(sizeof(size_t) * Max(n, 1));
+	int		   *order = palloc(sizeof(int) * Max(n, 1));
+	StringInfoData key;
+	StringInfoData value;
+
+	if (!state->txn.begin_sent)
+		return;
+	for (int i = 0; i < n; i++)
+	{
+		names[i] = ((TxnCollection *) list_nth(state->txn.collections, i))->name;
+		lens[i] = strlen(names[i]);
+	}
+	encode_java_hashmap_order(names, lens, n, order);
+	initStringInfo(&key);
+	appendStringInfoString(&key, "{\"id\":");
+	append_txn_id(&key, state, commit_lsn);
+	appendStringInfoChar(&key, '}');
+	initStringInfo(&value);
+	appendStringInfoString(&value, "{\"status\":\"END\",\"id\":");
+	append_txn_id(&value, state, commit_lsn);
+	appendStringInfo(&value, ",\"event_count\":" INT64_FORMAT ",\"data_collections\":[",
+					 state->txn.total_order);
+	for (int i = 0; i < n; i++)
+	{
+		TxnCollection *c = list_nth(state->txn.collections, order[i]);
+
+		if (i > 0)
+			appendStringInfoChar(&value, ',');
+		appendStringInfoString(&value, "{\"data_collection\":");
+		json_append_cstring(&value, c->name);
+		appendStringInfo(&value, ",\"event_count\":" INT64_FORMAT "}", c->count);
+	}
+	appendStringInfoString(&value, "],\"ts_ms\":");
+	json_append_int64(&value, state->opts.include_volatile ?
+					  unix_us(state->txn.commit_time) / 1000 : 0);
+	appendStringInfoChar(&value, '}');
+	emit_txmeta(ctx, &key, &value);
+}
+
+/*
+ * Append the value of column col from a tuple, with Debezium's rules for
+ * values the tuple does not have.  "fill" is an old full row to take
+ * unchanged TOASTed values from, or NULL.
+ */
+static void
+append_column(StringInfo out, DecoderState *state, const WalcastColumn *col,
+			  HeapTuple tuple, TupleDesc desc, RowKind kind, HeapTuple fill)
+{
+	bool		isnull;
+	Datum		value = heap_getattr(tuple, col->attnum, desc, &isnull);
+
+	if (!isnull && walcast_typconv_is_unchanged_toast(col, value))
+	{
+		if (fill != NULL)
+			value = heap_getattr(fill, col->attnum, desc, &isnull);
+		if (fill == NULL || walcast_typconv_is_unchanged_toast(col, value))
+		{
+			dbzvalue_append_placeholder(out, &col->dbz, &state->opts.modes);
+			return;
+		}
+	}
+	if (!isnull)
+		walcast_typconv_append(out, col, value, &state->opts.modes);
+	else if (col->default_json)
+		appendStringInfoString(out, col->default_json);
+	else if (col->notnull && kind == ROW_OLD_IDENTITY)
+		dbzvalue_append_fallback(out, &col->dbz, &state->opts.modes);
+	else
+		appendBinaryStringInfo(out, "null", 4);
+}
+
+static void
+append_row(StringInfo out, DecoderState *state, RelationInfo *info,
+		   HeapTuple tuple, TupleDesc desc, RowKind kind, HeapTuple fill)
+{
+	bool		first = true;
+
+	appendStringInfoChar(out, '{');
+	for (int i = 0; i < info->ncols; i++)
+	{
+		WalcastColumn *col = &info->cols[i];
+
+		if (!col->in_value)
+			continue;
+		if (!first)
+			appendStringInfoChar(out, ',');
+		first = false;
+		appendStringInfoString(out, col->json_key);
+		append_column(out, state, col, tuple, desc, kind, fill);
+	}
+	appendStringInfoChar(out, '}');
+}
+
+/*
+ * Append the key payload of a tuple.  Returns false when some key column is
+ * absent from it (an old row logged for another replica identity index).
+ */
+static bool
+append_key(StringInfo out, DecoderState *state, RelationInfo *info,
+		   HeapTuple tuple, TupleDesc desc, RowKind kind)
+{
+	bool		complete = true;
+
+	appendStringInfoChar(out, '{');
+	for (int i = 0; i < info->nkey; i++)
+	{
+		WalcastColumn *col = &info->cols[info->key[i]];
+
+		if (i > 0)
+			appendStringInfoChar(out, ',');
+		appendStringInfoString(out, col->json_key);
+		if (heap_attisnull(tuple, col->attnum, desc))
+			complete = false;
+		append_column(out, state, col, tuple, desc, kind, NULL);
+	}
+	appendStringInfoChar(out, '}');
+	return complete;
+}
+
+/*
+ * Append a whole envelope payload.  before/after may be NULL.
+ */
+static void
+append_envelope(LogicalDecodingContext *ctx, StringInfo out,
+				RelationInfo *info, char op, XLogRecPtr lsn,
+				HeapTuple before, RowKind before_kind, HeapTuple after,
+				TupleDesc desc)
+{
+	DecoderState *state = get_state(ctx);
+
+	appendStringInfoString(out, "{\"before\":");
+	if (before)
+		append_row(out, state, info, before, desc, before_kind, NULL);
+	else
+		appendStringInfoString(out, "null");
+	appendStringInfoString(out, ",\"after\":");
+	if (after)
+		append_row(out, state, info, after, desc, ROW_NEW,
+				   before_kind == ROW_OLD_FULL ? before : NULL);
+	else
+		appendStringInfoString(out, "null");
+	appendStringInfoString(out, ",\"source\":");
+	append_source(out, state, info->source_names, state->txn.commit_time,
+				  state->txn.xid, lsn);
+	appendStringInfoString(out, ",\"transaction\":");
+	append_txn_block(ctx, out, info->data_collection, lsn);
+	appendStringInfo(out, ",\"op\":\"%c\"", op);
+	append_ts_triple(out, state, ",\"", unix_us(GetCurrentTimestamp()), false);
+	appendStringInfoChar(out, '}');
+}
+
+/* Fill in the parts of a record that come from the relation. */
+static void
+init_record(WalcastRecord *rec, RelationInfo *info)
+{
+	memset(rec, 0, sizeof(*rec));
+	rec->topic = info->topic;
+	rec->key_schema = info->key_schema;
+	rec->value_schema = info->value_schema;
+	rec->schema_id = &info->schema_id;
+	rec->context_headers = true;
+}
+
+/* Emit a "d" event and its tombstone. */
+static void
+emit_delete(LogicalDecodingContext *ctx, RelationInfo *info, XLogRecPtr lsn,
+			HeapTuple old, RowKind kind, TupleDesc desc, StringInfo key,
+			StringInfo newkey)
+{
+	DecoderState *state = get_state(ctx);
+	WalcastRecord rec;
+	StringInfoData value;
+
+	initStringInfo(&value);
+	append_envelope(ctx, &value, info, 'd', lsn, old, kind, NULL, desc);
+	init_record(&rec, info);
+	rec.key = key;
+	rec.value = &value;
+	rec.newkey = newkey;
+	walcast_emit_record(ctx, &rec);
+	if (state->opts.tombstones_on_delete && key != NULL)
+	{
+		rec.value = NULL;
+		walcast_emit_record(ctx, &rec);
+	}
+}
+
+static void
+emit_insert(LogicalDecodingContext *ctx, RelationInfo *info, XLogRecPtr lsn,
+			HeapTuple new, TupleDesc desc, StringInfo oldkey)
+{
+	DecoderState *state = get_state(ctx);
+	WalcastRecord rec;
+	StringInfoData key;
+	StringInfoData value;
+
+	initStringInfo(&value);
+	append_envelope(ctx, &value, info, 'c', lsn, NULL, ROW_NEW, new, desc);
+	init_record(&rec, info);
+	if (info->nkey > 0)
+	{
+		initStringInfo(&key);
+		append_key(&key, state, info, new, desc, ROW_NEW);
+		rec.key = &key;
+	}
+	rec.value = &value;
+	rec.oldkey = oldkey;
+	walcast_emit_record(ctx, &rec);
+}
+
+static RowKind
+old_row_kind(Relation rel)
+{
+	return rel->rd_rel->relreplident == REPLICA_IDENTITY_FULL ?
+		ROW_OLD_FULL : ROW_OLD_IDENTITY;
+}
+
+/*
+ * An update: one "u" event, or the three records of a primary-key change
+ * when the old row carries the whole key and it differs from the new key.
+ */
+static void
+emit_update(LogicalDecodingContext *ctx, Relation rel, RelationInfo *info,
+			XLogRecPtr lsn, HeapTuple old, HeapTuple new)
+{
+	DecoderState *state = get_state(ctx);
+	TupleDesc	desc = RelationGetDescr(rel);
+	RowKind		kind = old_row_kind(rel);
+	StringInfoData newkey;
+	StringInfoData value;
+	WalcastRecord rec;
+
+	initStringInfo(&newkey);
+	if (info->nkey > 0)
+		append_key(&newkey, state, info, new, desc, ROW_NEW);
+	if (old != NULL && info->nkey > 0)
+	{
+		StringInfoData oldkey;
+
+		initStringInfo(&oldkey);
+		if (append_key(&oldkey, state, info, old, desc, kind) &&
+			strcmp(oldkey.data, newkey.data) != 0)
+		{
+			emit_delete(ctx, info, lsn, old, kind, desc, &oldkey, &newkey);
+			emit_insert(ctx, info, lsn, new, desc, &oldkey);
+			return;
+		}
+	}
+	initStringInfo(&value);
+	append_envelope(ctx, &value, info, 'u', lsn, old, kind, new, desc);
+	init_record(&rec, info);
+	rec.key = info->nkey > 0 ? &newkey : NULL;
+	rec.value = &value;
+	walcast_emit_record(ctx, &rec);
+}
+
+/*
+ * Warn once per relation that deletes cannot be written because the table
+ * logs no old row (REPLICA IDENTITY NOTHING, or DEFAULT without a primary
+ * key).
+ */
+static void
+warn_no_identity(Relation rel, RelationInfo *info)
+{
+	if (info->warned_identity)
+		return;
+	info->warned_identity = true;
+	ereport(WARNING,
+			(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+			 errmsg("table \"%s\".\"%s\" logs no old row, so its deletes produce no events",
+					info->schema_name, info->table_name),
+			 errhint("Use ALTER TABLE ... REPLICA IDENTITY FULL, or add a primary key.")));
+}
+
+/*
+ * Write the records of one insert, update or delete.
+ */
+void
+walcast_event_change(LogicalDecodingContext *ctx, Relation rel,
+					 RelationInfo *info, ReorderBufferChange *change)
+{
+	DecoderState *state = get_state(ctx);
+	TupleDesc	desc = RelationGetDescr(rel);
+	HeapTuple	old = change->data.tp.oldtuple ?
+		&change->data.tp.oldtuple->tuple : NULL;
+	HeapTuple	new = change->data.tp.newtuple ?
+		&change->data.tp.newtuple->tuple : NULL;
+
+	switch (change->action)
+	{
+		case REORDER_BUFFER_CHANGE_INSERT:
+			if (!state->opts.skip_create && info->pub_insert && new)
+				emit_insert(ctx, info, change->lsn, new, desc, NULL);
+			break;
+		case REORDER_BUFFER_CHANGE_UPDATE:
+			if (!state->opts.skip_update && info->pub_update && new)
+				emit_update(ctx, rel, info, change->lsn, old, new);
+			break;
+		case REORDER_BUFFER_CHANGE_DELETE:
+			if (state->opts.skip_delete || !info->pub_delete)
+				break;
+			if (old == NULL)
+			{
+				warn_no_identity(rel, info);
+				break;
+			}
+			{
+				StringInfoData key;
+				StringInfo	keyp = NULL;
+				RowKind		kind = old_row_kind(rel);
+
+				if (info->nkey > 0)
+				{
+					initStringInfo(&key);
+					append_key(&key, state, info, old, desc, kind);
+					keyp = &key;
+				}
+				emit_delete(ctx, info, change->lsn, old, kind, desc, keyp, NULL);
+			}
+			break;
+		default:
+			elog(ERROR, "unrecognized change action: %d", change->action);
+	}
+}
+
+/*
+ * A truncate event: key null, before and after null.
+ */
+void
+walcast_event_truncate(LogicalDecodingContext *ctx, RelationInfo *info,
+					   XLogRecPtr lsn)
+{
+	WalcastRecord rec;
+	StringInfoData value;
+
+	initStringInfo(&value);
+	append_envelope(ctx, &value, info, 't', lsn, NULL, ROW_NEW, NULL, NULL);
+	init_record(&rec, info);
+	rec.value = &value;
+	walcast_emit_record(ctx, &rec);
+}
+
+/* The MessageValue schema, whose content type follows binary.handling.mode. */
+static char *
+message_value_schema(DecoderState *state)
+{
+	return psprintf("{\"type\":\"struct\",\"fields\":[{\"type\":\"string\",\"optional\":false,\"field\":\"op\"},"
+					"{\"type\":\"int64\",\"optional\":true,\"field\":\"ts_ms\"},%s,"
+					"{\"type\":\"struct\",\"fields\":[{\"type\":\"string\",\"optional\":false,\"field\":\"id\"},"
+					"{\"type\":\"int64\",\"optional\":false,\"field\":\"total_order\"},"
+					"{\"type\":\"int64\",\"optional\":false,\"field\":\"data_collection_order\"}],"
+					"\"optional\":true,\"name\":\"event.block\",\"version\":1,\"field\":\"transaction\"},"
+					"{\"type\":\"struct\",\"fields\":[{\"type\":\"string\",\"optional\":true,\"field\":\"prefix\"},"
+					"{\"type\":\"%s\",\"optional\":true,\"field\":\"content\"}],"
+					"\"optional\":false,\"name\":\"io.debezium.connector.postgresql.Message\",\"version\":1,\"field\":\"message\"}],"
+					"\"optional\":false,\"name\":\"io.debezium.connector.postgresql.MessageValue\",\"version\":1}",
+					state->source_schema,
+					state->opts.modes.binary == DBZ_BINARY_BYTES ? "bytes" : "string");
+}
+
+/*
+ * A logical decoding message (pg_logical_emit_message): op "m" on
+ * <prefix>.message, filtered by message.prefix.include/exclude.list.
+ */
+void
+walcast_event_message(LogicalDecodingContext *ctx, XLogRecPtr lsn,
+					  bool transactional, const char *prefix, Size sz,
+					  const char *message)
+{
+	DecoderState *state = get_state(ctx);
+	WalcastRecord rec = {0};
+	StringInfoData key;
+	StringInfoData value;
+	TimestampTz ts = transactional ? state->txn.commit_time : GetCurrentTimestamp();
+
+	if (state->opts.message_include.n > 0 ?
+		!walcast_regex_list_match(&state->opts.message_include, prefix) :
+		walcast_regex_list_match(&state->opts.message_exclude, prefix))
+		return;
+	initStringInfo(&key);
+	appendStringInfoString(&key, "{\"prefix\":");
+	json_append_cstring(&key, prefix);
+	appendStringInfoChar(&key, '}');
+
+	initStringInfo(&value);
+	/* MessageValue has ts_ms, but no ts_us and ts_ns */
+	appendStringInfoString(&value, "{\"op\":\"m\",\"ts_ms\":");
+	if (state->opts.include_volatile)
+		json_append_int64(&value, unix_us(GetCurrentTimestamp()) / 1000);
+	else
+		appendStringInfoString(&value, "null");
+	appendStringInfoString(&value, ",\"source\":");
+	append_source(&value, state, ",\"schema\":\"\",\"table\":\"\"", ts,
+				  transactional ? state->txn.xid : InvalidTransactionId, lsn);
+	appendStringInfoString(&value, ",\"transaction\":");
+	if (transactional)
+		append_txn_block(ctx, &value, MESSAGE_COLLECTION, lsn);
+	else
+		appendStringInfoString(&value, "null");
+	appendStringInfoString(&value, ",\"message\":{\"prefix\":");
+	json_append_cstring(&value, prefix);
+	appendStringInfoString(&value, ",\"content\":");
+	dbzvalue_append_binary(&value, (const unsigned char *) message, sz,
+						   &state->opts.modes);
+	appendStringInfoString(&value, "}}");
+
+	rec.topic = psprintf("%s.message", state->prefix);
+	rec.key = &key;
+	rec.value = &value;
+	rec.key_schema = message_key_schema;
+	rec.value_schema = message_value_schema(state);
+	rec.schema_id = &state->message_schema_id;
+	walcast_emit_record(ctx, &rec);
+}

@@ -1,0 +1,61 @@
+/*-------------------------------------------------------------------------
+ *
+ * options.h
+ *	  walcast's output plugin options
+ *
+ * IDENTIFICATION
+ *	  decoder/options.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef DECODER_OPTIONS_H
+#define DECODER_OPTIONS_H
+
+#include "nodes/pg_list.h"
+#include "regex/regex.h"
+
+#include "common/dbzschema.h"
+
+/* output.format */
+typedef enum WalcastFormat
+{
+	WC_FORMAT_VALUE,			/* one row per Kafka value (Debezium's) */
+	WC_FORMAT_RECORD,			/* one JSON object per Kafka record */
+	WC_FORMAT_RELAY				/* framed records for walcast-relay */
+} WalcastFormat;
+
+/* A comma-separated list of anchored regular expressions, compiled. */
+typedef struct WalcastRegexList
+{
+	int			n;
+	regex_t    *res;
+} WalcastRegexList;
+
+typedef struct DecoderOptions
+{
+	char	   *topic_prefix;	/* NULL: the database name */
+	bool		schemas_enable;
+	bool		tombstones_on_delete;
+	bool		include_volatile;	/* timestamps, xids, LSNs */
+	bool		provide_tx_metadata;
+	WalcastFormat format;
+	int			relay_batch_bytes;
+	char	   *publication_name;	/* NULL: every table */
+	bool		skip_create;	/* skipped.operations */
+	bool		skip_update;
+	bool		skip_delete;
+	bool		skip_truncate;
+	WalcastRegexList table_include;
+	WalcastRegexList table_exclude;
+	WalcastRegexList column_include;
+	WalcastRegexList column_exclude;
+	WalcastRegexList message_include;
+	WalcastRegexList message_exclude;
+	DbzModes	modes;
+} DecoderOptions;
+
+extern void walcast_options_parse(List *options, DecoderOptions *opts);
+extern bool walcast_regex_list_match(const WalcastRegexList *list,
+									 const char *s);
+
+#endif							/* DECODER_OPTIONS_H */

@@ -1,0 +1,80 @@
+/*-------------------------------------------------------------------------
+ *
+ * plugin.h
+ *	  walcast's decoding-session state
+ *
+ * Vocabulary used throughout: a *change* is one ReorderBufferChange, an
+ * *event* is one Debezium envelope, a *record* is one Kafka record (an
+ * event, a tombstone, a transaction-metadata record), and a *message* is
+ * one output message of the plugin (one CopyData, one SQL row).
+ *
+ * IDENTIFICATION
+ *	  decoder/plugin.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef DECODER_PLUGIN_H
+#define DECODER_PLUGIN_H
+
+#include "access/xlogdefs.h"
+#include "lib/stringinfo.h"
+#include "nodes/pg_list.h"
+#include "utils/timestamp.h"
+
+#include "decoder/options.h"
+
+/* Per data collection event counts of a transaction (transaction metadata). */
+typedef struct TxnCollection
+{
+	char	   *name;			/* schema.table, or the message collection */
+	int64		count;
+} TxnCollection;
+
+/* State of the transaction being decoded. */
+typedef struct DecoderTxn
+{
+	TransactionId xid;			/* InvalidTransactionId: non-transactional */
+	TimestampTz commit_time;
+	bool		begin_sent;		/* transaction metadata BEGIN written */
+	int64		total_order;	/* events so far */
+	List	   *collections;	/* TxnCollection, for the END record */
+} DecoderTxn;
+
+/* One Kafka record, ready to be written in the output format. */
+typedef struct WalcastRecord
+{
+	const char *topic;
+	StringInfo	key;			/* payload, or NULL: null key */
+	StringInfo	value;			/* payload, or NULL: tombstone */
+	const char *key_schema;		/* with schemas.enable: key schema */
+	const char *value_schema;	/* with schemas.enable: value schema */
+	int		   *schema_id;		/* relay format: the schemas' id (0 = unsent) */
+	StringInfo	newkey;			/* __debezium.newkey header, or NULL */
+	StringInfo	oldkey;			/* __debezium.oldkey header, or NULL */
+	bool		context_headers;	/* Debezium's context headers apply */
+} WalcastRecord;
+
+typedef struct DecoderState
+{
+	DecoderOptions opts;
+	MemoryContext change_cxt;	/* reset after every change */
+	char	   *prefix;			/* topic.prefix in effect */
+	char	   *source_head;	/* the Source struct up to "ts_ms" (JSON) */
+	char	   *source_db;		/* ,"snapshot":"false","db":"..." (JSON) */
+	char	   *source_schema;	/* the Source struct's schema (JSON) */
+	bool		initialized;	/* the above are set (first transaction) */
+	DecoderTxn	txn;
+	XLogRecPtr	last_commit_lsn;	/* for source.sequence */
+	/* relay format */
+	bool		batch_open;		/* a message is being filled */
+	bool		prefix_sent;	/* the P record was written */
+	int			next_schema_id;
+	bool		txn_has_records;	/* records since the last C */
+	int			message_schema_id;	/* schemas of logical-message records */
+	int			txmeta_schema_id;	/* schemas of transaction records */
+} DecoderState;
+
+extern void walcast_emit_record(struct LogicalDecodingContext *ctx,
+								const WalcastRecord *rec);
+
+#endif							/* DECODER_PLUGIN_H */

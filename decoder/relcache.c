@@ -1,0 +1,427 @@
+/*-------------------------------------------------------------------------
+ *
+ * relcache.c
+ *	  walcast's per-relation cache: names, key, column converters, schemas
+ *
+ * Each relation gets a RelationInfo the first time one of its changes is
+ * decoded: its topic, its columns with their Debezium mapping and rendered
+ * defaults, its key columns, and its Kafka Connect key and envelope schemas
+ * rendered once.  A relcache invalidation (ALTER TABLE between two changes,
+ * replayed in WAL order by logical decoding) marks the entry invalid, and
+ * the next change rebuilds it from the catalog as of that change.
+ * Publication changes invalidate every entry.  So there are no catalog
+ * lookups per row in steady state.
+ *
+ * The hash and the invalidation callbacks are process-global, as in
+ * pgoutput: callbacks cannot be unregistered, so they are registered once
+ * per process and find the current hash through a static pointer.
+ *
+ * IDENTIFICATION
+ *	  decoder/relcache.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/genam.h"
+#include "catalog/pg_publication.h"
+#include "common/hashfn.h"
+#include "mb/pg_wchar.h"
+#include "utils/hsearch.h"
+#include "utils/inval.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/syscache.h"
+
+#include "common/json.h"
+#include "decoder/relcache.h"
+
+static HTAB *relation_infos = NULL;
+static MemoryContext cache_cxt = NULL;
+static RelcacheSettings settings;
+static bool callbacks_registered = false;
+
+/* Debezium's topic name limit (Kafka's, minus nothing: 249 characters). */
+#define TOPIC_MAX_CHARS 249
+
+/*
+ * Append name sanitized as Debezium does for topics and schema names: every
+ * character outside [A-Za-z0-9._-] becomes '_' (two for a character outside
+ * the BMP, one per UTF-16 unit), cut at 249 characters.
+ */
+void
+walcast_sanitize_topic(StringInfo out, const char *name)
+{
+	const unsigned char *p = (const unsigned char *) name;
+	int			start = out->len;
+	int			chars = 0;
+
+	while (*p && chars < TOPIC_MAX_CHARS)
+	{
+		if (isalnum(*p) || *p == '.' || *p == '_' || *p == '-')
+		{
+			appendStringInfoChar(out, *p++);
+			chars++;
+			continue;
+		}
+		appendStringInfoChar(out, '_');
+		chars++;
+		if (*p >= 0xF0 && chars < TOPIC_MAX_CHARS)
+		{
+			appendStringInfoChar(out, '_');
+			chars++;
+		}
+		p += (*p < 0x80) ? 1 : pg_utf_mblen(p);
+	}
+	if (strcmp(out->data + start, ".") == 0)
+		out->data[start] = '_';
+	else if (strcmp(out->data + start, "..") == 0)
+		out->data[start] = out->data[start + 1] = '_';
+}
+
+static void
+invalidate_relation(Datum arg, Oid relid)
+{
+	HASH_SEQ_STATUS status;
+	RelationInfo *entry;
+
+	if (relation_infos == NULL)
+		return;
+	if (OidIsValid(relid))
+	{
+		entry = hash_search(relation_infos, &relid, HASH_FIND, NULL);
+		if (entry)
+			entry->valid = false;
+		return;
+	}
+	hash_seq_init(&status, relation_infos);
+	while ((entry = hash_seq_search(&status)) != NULL)
+		entry->valid = false;
+}
+
+static void
+invalidate_all(Datum arg, int cacheid, uint32 hashvalue)
+{
+	invalidate_relation(arg, InvalidOid);
+}
+
+/*
+ * Create the cache in a child of parent, and register the invalidation
+ * callbacks if this process has not yet.
+ */
+void
+walcast_relcache_init(MemoryContext parent, const RelcacheSettings *s)
+{
+	HASHCTL		ctl;
+	MemoryContext cxt;
+
+	cxt = AllocSetContextCreate(parent, "walcast relation cache",
+								ALLOCSET_DEFAULT_SIZES);
+	cache_cxt = cxt;
+	ctl.keysize = sizeof(Oid);
+	ctl.entrysize = sizeof(RelationInfo);
+	ctl.hcxt = cxt;
+	relation_infos = hash_create("walcast relations", 128, &ctl,
+								 HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	settings = *s;
+	if (!callbacks_registered)
+	{
+		CacheRegisterRelcacheCallback(invalidate_relation, (Datum) 0);
+		CacheRegisterSyscacheCallback(PUBLICATIONOID, invalidate_all, (Datum) 0);
+		CacheRegisterSyscacheCallback(PUBLICATIONRELMAP, invalidate_all, (Datum) 0);
+		CacheRegisterSyscacheCallback(PUBLICATIONNAMESPACEMAP, invalidate_all, (Datum) 0);
+		callbacks_registered = true;
+	}
+}
+
+/* The hash dies with its memory context; forget it for the callbacks. */
+void
+walcast_relcache_destroy(void)
+{
+	relation_infos = NULL;
+	cache_cxt = NULL;
+}
+
+/*
+ * Is the relation in publication.name, and which operations does that
+ * publication publish?  Without the option every table is, with all four.
+ */
+static void
+check_publication(Relation rel, RelationInfo *info)
+{
+	Publication *pub;
+
+	info->pub_insert = info->pub_update = true;
+	info->pub_delete = info->pub_truncate = true;
+	if (settings.opts->publication_name == NULL)
+		return;
+	pub = GetPublicationByName(settings.opts->publication_name, false);
+	if (!pub->alltables &&
+		!list_member_oid(GetRelationPublications(info->relid), pub->oid) &&
+		!list_member_oid(GetSchemaPublications(RelationGetNamespace(rel)),
+						 pub->oid))
+	{
+		info->skip = true;
+		return;
+	}
+	info->pub_insert = pub->pubactions.pubinsert;
+	info->pub_update = pub->pubactions.pubupdate;
+	info->pub_delete = pub->pubactions.pubdelete;
+	info->pub_truncate = pub->pubactions.pubtruncate;
+}
+
+static bool
+table_filtered_out(RelationInfo *info)
+{
+	const DecoderOptions *opts = settings.opts;
+
+	if (opts->table_include.n > 0)
+		return !walcast_regex_list_match(&opts->table_include,
+										 info->data_collection);
+	return walcast_regex_list_match(&opts->table_exclude,
+									info->data_collection);
+}
+
+static bool
+column_in_value(RelationInfo *info, const char *column)
+{
+	const DecoderOptions *opts = settings.opts;
+	char	   *full;
+	bool		result;
+
+	if (opts->column_include.n == 0 && opts->column_exclude.n == 0)
+		return true;
+	full = psprintf("%s.%s", info->data_collection, column);
+	if (opts->column_include.n > 0)
+		result = walcast_regex_list_match(&opts->column_include, full);
+	else
+		result = !walcast_regex_list_match(&opts->column_exclude, full);
+	pfree(full);
+	return result;
+}
+
+/*
+ * The key's index: the primary key, else the unique index with the lowest
+ * name that has no expression column (Debezium reads index information
+ * ordered by name).  InvalidOid if none.
+ */
+static Oid
+key_index(Relation rel)
+{
+	Oid			pk = RelationGetPrimaryKeyIndex(rel);
+	Oid			best = InvalidOid;
+	char	   *best_name = NULL;
+	ListCell   *lc;
+
+	if (OidIsValid(pk))
+		return pk;
+	foreach(lc, RelationGetIndexList(rel))
+	{
+		Relation	idx = RelationIdGetRelation(lfirst_oid(lc));
+		bool		usable = idx->rd_index->indisunique &&
+			idx->rd_index->indisvalid;
+
+		for (int i = 0; usable && i < idx->rd_index->indnkeyatts; i++)
+			usable = idx->rd_index->indkey.values[i] != 0;
+		if (usable && (best_name == NULL ||
+					   strcmp(RelationGetRelationName(idx), best_name) < 0))
+		{
+			best = RelationGetRelid(idx);
+			best_name = pstrdup(RelationGetRelationName(idx));
+		}
+		RelationClose(idx);
+	}
+	return best;
+}
+
+/* Mark the key columns, in index order. */
+static void
+find_key(Relation rel, RelationInfo *info)
+{
+	Oid			indexoid = key_index(rel);
+	Relation	idx;
+
+	info->nkey = 0;
+	if (!OidIsValid(indexoid))
+		return;
+	idx = RelationIdGetRelation(indexoid);
+	info->key = palloc(sizeof(int) * idx->rd_index->indnkeyatts);
+	for (int i = 0; i < idx->rd_index->indnkeyatts; i++)
+	{
+		AttrNumber	attnum = idx->rd_index->indkey.values[i];
+
+		for (int c = 0; c < info->ncols; c++)
+		{
+			if (info->cols[c].attnum == attnum)
+			{
+				info->cols[c].in_key = true;
+				info->key[info->nkey++] = c;
+				break;
+			}
+		}
+	}
+	RelationClose(idx);
+}
+
+static void
+load_columns(Relation rel, RelationInfo *info)
+{
+	TupleDesc	desc = RelationGetDescr(rel);
+	StringInfoData key;
+
+	info->cols = palloc0(sizeof(WalcastColumn) * desc->natts);
+	info->ncols = 0;
+	for (int i = 0; i < desc->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+		WalcastColumn *col = &info->cols[info->ncols];
+
+		if (att->attisdropped || att->attgenerated)
+			continue;
+		if (!walcast_typconv_init_column(col, att, &settings.opts->modes))
+			continue;
+		col->in_value = column_in_value(info, col->name);
+		initStringInfo(&key);
+		json_append_key(&key, col->name);
+		col->json_key = key.data;
+		walcast_typconv_set_default(col, rel, &settings.opts->modes);
+		info->ncols++;
+	}
+}
+
+/* The fields of the key (in_key) or of the row images. */
+static void
+append_fields(StringInfo out, RelationInfo *info, bool key)
+{
+	bool		first = true;
+
+	appendStringInfoString(out, "[");
+	for (int i = 0; i < (key ? info->nkey : info->ncols); i++)
+	{
+		WalcastColumn *col = &info->cols[key ? info->key[i] : i];
+
+		if (!key && !col->in_value)
+			continue;
+		if (!first)
+			appendStringInfoChar(out, ',');
+		first = false;
+		dbzschema_append_field(out, &col->dbz, &settings.opts->modes,
+							   !col->notnull, col->default_json, col->name);
+	}
+	appendStringInfoString(out, "]");
+}
+
+static void
+build_schemas(RelationInfo *info)
+{
+	StringInfoData buf;
+	StringInfoData fields;
+	StringInfoData name;
+
+	initStringInfo(&fields);
+	append_fields(&fields, info, false);
+	initStringInfo(&name);
+	json_append_string(&name, info->topic, strlen(info->topic));
+	name.data[--name.len] = '\0';	/* drop the closing quote */
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf,
+					 "{\"type\":\"struct\",\"fields\":["
+					 "{\"type\":\"struct\",\"fields\":%s,\"optional\":true,\"name\":%s.Value\",\"field\":\"before\"},"
+					 "{\"type\":\"struct\",\"fields\":%s,\"optional\":true,\"name\":%s.Value\",\"field\":\"after\"},"
+					 "%s,"
+					 "{\"type\":\"struct\",\"fields\":[{\"type\":\"string\",\"optional\":false,\"field\":\"id\"},"
+					 "{\"type\":\"int64\",\"optional\":false,\"field\":\"total_order\"},"
+					 "{\"type\":\"int64\",\"optional\":false,\"field\":\"data_collection_order\"}],"
+					 "\"optional\":true,\"name\":\"event.block\",\"version\":1,\"field\":\"transaction\"},"
+					 "{\"type\":\"string\",\"optional\":false,\"field\":\"op\"},"
+					 "{\"type\":\"int64\",\"optional\":true,\"field\":\"ts_ms\"},"
+					 "{\"type\":\"int64\",\"optional\":true,\"field\":\"ts_us\"},"
+					 "{\"type\":\"int64\",\"optional\":true,\"field\":\"ts_ns\"}],"
+					 "\"optional\":false,\"name\":%s.Envelope\",\"version\":2}",
+					 fields.data, name.data, fields.data, name.data,
+					 settings.source_schema, name.data);
+	info->value_schema = buf.data;
+
+	info->key_schema = NULL;
+	if (info->nkey > 0)
+	{
+		resetStringInfo(&fields);
+		append_fields(&fields, info, true);
+		info->key_schema = psprintf("{\"type\":\"struct\",\"fields\":%s,"
+									"\"optional\":false,\"name\":%s.Key\"}",
+									fields.data, name.data);
+	}
+}
+
+static void
+build_names(Relation rel, RelationInfo *info)
+{
+	StringInfoData buf;
+
+	info->schema_name = get_namespace_name(RelationGetNamespace(rel));
+	info->table_name = pstrdup(RelationGetRelationName(rel));
+	info->data_collection = psprintf("%s.%s", info->schema_name,
+									 info->table_name);
+	initStringInfo(&buf);
+	walcast_sanitize_topic(&buf, psprintf("%s.%s", settings.prefix,
+										  info->data_collection));
+	info->topic = buf.data;
+	initStringInfo(&buf);
+	appendStringInfoString(&buf, ",\"schema\":");
+	json_append_cstring(&buf, info->schema_name);
+	appendStringInfoString(&buf, ",\"table\":");
+	json_append_cstring(&buf, info->table_name);
+	info->source_names = buf.data;
+}
+
+/*
+ * Build an entry from the catalog (as of the change being decoded).
+ */
+static void
+build_entry(Relation rel, RelationInfo *info)
+{
+	MemoryContext old;
+
+	info->cxt = AllocSetContextCreate(cache_cxt,
+									  "walcast relation", ALLOCSET_SMALL_SIZES);
+	old = MemoryContextSwitchTo(info->cxt);
+	info->skip = false;
+	info->schema_id = 0;
+	info->warned_identity = false;
+	build_names(rel, info);
+	check_publication(rel, info);
+	if (!info->skip)
+		info->skip = table_filtered_out(info);
+	if (!info->skip)
+	{
+		load_columns(rel, info);
+		find_key(rel, info);
+		build_schemas(info);
+	}
+	MemoryContextSwitchTo(old);
+	info->valid = true;
+}
+
+/*
+ * The cache entry of rel, built or rebuilt if needed.  Does catalog lookups
+ * only when building; may ereport(ERROR) (a publication that does not
+ * exist, for one).
+ */
+RelationInfo *
+walcast_relcache_get(Relation rel)
+{
+	Oid			relid = RelationGetRelid(rel);
+	RelationInfo *info;
+	bool		found;
+
+	info = hash_search(relation_infos, &relid, HASH_ENTER, &found);
+	if (found && info->valid)
+		return info;
+	if (found && info->cxt)
+		MemoryContextDelete(info->cxt);
+	info->cxt = NULL;
+	info->valid = false;
+	build_entry(rel, info);
+	return info;
+}

@@ -1,0 +1,47 @@
+/*-------------------------------------------------------------------------
+ *
+ * typconv.h
+ *	  From a PostgreSQL Datum to Debezium's JSON value
+ *
+ * IDENTIFICATION
+ *	  decoder/typconv.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef DECODER_TYPCONV_H
+#define DECODER_TYPCONV_H
+
+#include "access/tupdesc.h"
+#include "lib/stringinfo.h"
+#include "utils/relcache.h"
+
+#include "common/dbzschema.h"
+
+/* One column of a relation as walcast writes it. */
+typedef struct WalcastColumn
+{
+	char	   *name;			/* column name */
+	char	   *json_key;		/* "name": as JSON, ready to append */
+	AttrNumber	attnum;			/* position in the tuple descriptor, 1-based */
+	Oid			typid;			/* the column's type (the domain, if any) */
+	Oid			basetypid;		/* the type after resolving domains */
+	bool		notnull;		/* NOT NULL: "optional":false */
+	bool		in_value;		/* part of the before/after row images */
+	bool		in_key;			/* part of the key */
+	bool		varlena;		/* may be TOASTed */
+	DbzType		dbz;			/* Debezium kind and parameters */
+	FmgrInfo	outfunc;		/* the type's output function */
+	char	   *default_json;	/* rendered column default, or NULL */
+} WalcastColumn;
+
+extern bool walcast_typconv_init_column(WalcastColumn *col,
+										Form_pg_attribute att,
+										const DbzModes *modes);
+extern void walcast_typconv_set_default(WalcastColumn *col, Relation rel,
+										const DbzModes *modes);
+extern void walcast_typconv_append(StringInfo out, const WalcastColumn *col,
+								   Datum value, const DbzModes *modes);
+extern bool walcast_typconv_is_unchanged_toast(const WalcastColumn *col,
+											   Datum value);
+
+#endif							/* DECODER_TYPCONV_H */

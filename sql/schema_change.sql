@@ -1,0 +1,26 @@
+-- schema_change: ADD/DROP/RENAME/ALTER TYPE between changes show up in the right events
+SET synchronous_commit = on;
+
+CREATE TABLE sc (id int PRIMARY KEY, a text);
+SELECT 'init' FROM pg_create_logical_replication_slot('regression_slot', 'walcast');
+INSERT INTO sc VALUES (1, 'before add');
+ALTER TABLE sc ADD COLUMN b int DEFAULT 7;
+INSERT INTO sc VALUES (2, 'after add', 8);
+INSERT INTO sc (id, a) VALUES (3, 'default');
+BEGIN;
+ALTER TABLE sc DROP COLUMN a;
+INSERT INTO sc VALUES (4, 9);
+ALTER TABLE sc RENAME COLUMN b TO c;
+INSERT INTO sc VALUES (5, 10);
+COMMIT;
+ALTER TABLE sc ALTER COLUMN c TYPE bigint;
+UPDATE sc SET c = 11 WHERE id = 5;
+SELECT data FROM pg_logical_slot_peek_changes('regression_slot', NULL, NULL, 'include.volatile', '0', 'schemas.enable', 'false');
+-- the schemas follow: fields per event
+SELECT json_agg(f->>'field') AS fields, json_agg(f->>'type') AS types
+FROM pg_logical_slot_peek_changes('regression_slot', NULL, NULL, 'include.volatile', '0') c,
+     LATERAL json_array_elements((c.data::json)->'schema'->'fields'->1->'fields') f
+GROUP BY c.lsn ORDER BY c.lsn;
+SELECT count(*) AS n, bool_and(data::json IS NOT NULL) AS valid FROM pg_logical_slot_get_changes('regression_slot', NULL, NULL);
+SELECT 'stop' FROM pg_drop_replication_slot('regression_slot');
+DROP TABLE sc;
