@@ -27,6 +27,8 @@
 
 #define US_PER_DAY INT64CONST(86400000000)
 #define US_PER_SEC INT64CONST(1000000)
+/* 2000-01-01 (PostgreSQL's epoch) in Unix epoch days */
+#define PG_EPOCH_UNIX_DAYS 10957
 
 /* Floor division and modulo for negative epoch values. */
 static inline int64
@@ -114,15 +116,15 @@ append_iso_time(StringInfo out, int64 us_of_day, int width)
 	}
 }
 
-/* yyyy-MM-ddTHH:mm:ss[.f]Z of epoch microseconds. */
+/* yyyy-MM-ddTHH:mm:ss[.f]Z of a PostgreSQL timestamp (UTC). */
 static void
-append_iso_timestamp(StringInfo out, int64 epoch_us, int width)
+append_iso_timestamp(StringInfo out, int64 pg_us, int width)
 {
-	int64		days = floor_div(epoch_us, US_PER_DAY);
+	int64		days = floor_div(pg_us, US_PER_DAY);
 
-	append_iso_date(out, days);
+	append_iso_date(out, days + PG_EPOCH_UNIX_DAYS);
 	appendStringInfoChar(out, 'T');
-	append_iso_time(out, epoch_us - days * US_PER_DAY, width);
+	append_iso_time(out, pg_us - days * US_PER_DAY, width);
 	appendStringInfoChar(out, 'Z');
 }
 
@@ -175,56 +177,74 @@ dbzvalue_append_time(StringInfo out, int64 us, const DbzType *type,
 	}
 }
 
+/*
+ * timestamp: epoch milliseconds, microseconds or nanoseconds by mode and
+ * precision.  Epoch microseconds beyond int64 (PostgreSQL's last years)
+ * saturate; Debezium wraps them around (a defect walcast does not copy).
+ */
 void
-dbzvalue_append_timestamp(StringInfo out, int64 epoch_us, const DbzType *type,
+dbzvalue_append_timestamp(StringInfo out, int64 pg_us, const DbzType *type,
 						  const DbzModes *modes)
 {
-	bool		pinf = epoch_us == DBZ_EPOCH_US_POS_INF;
-	bool		ninf = epoch_us == DBZ_EPOCH_US_NEG_INF;
+	bool		pinf = pg_us == DBZ_TS_POS_INF;
+	bool		ninf = pg_us == DBZ_TS_NEG_INF;
+	int64		shift = PG_EPOCH_UNIX_DAYS * US_PER_DAY;
+	int64		epoch_us;
 	bool		milli;
 
 	if (modes->time == DBZ_TIME_NANOSECONDS)
 	{
 		if (pinf || ninf)
 			json_append_int64(out, pinf ? PG_INT64_MAX : PG_INT64_MIN);
-		else if (epoch_us > PG_INT64_MAX / 1000 || epoch_us < PG_INT64_MIN / 1000)
+		else if (pg_us > PG_INT64_MAX / 1000 - shift ||
+				 pg_us < PG_INT64_MIN / 1000 - shift)
 			appendStringInfoString(out, "null");
 		else
-			json_append_int64(out, epoch_us * 1000);
+			json_append_int64(out, (pg_us + shift) * 1000);
 		return;
 	}
-	/* Debezium's infinity: LocalDateTime sentinels shifted by the JVM */
-	if (pinf)
-		epoch_us = INT64CONST(9223372036825200000);
-	else if (ninf)
-		epoch_us = INT64CONST(-9223372036832400000);
-
 	if (modes->time == DBZ_TIME_ISOSTRING)
 	{
 		appendStringInfoChar(out, '"');
-		append_iso_timestamp(out, epoch_us, 0);
+		/* Debezium's infinity: LocalDateTime sentinels shifted by the JVM */
+		if (pinf)
+			appendStringInfoString(out, "+294247-01-10T04:00:25.2Z");
+		else if (ninf)
+			appendStringInfoString(out, "-290308-12-21T19:59:27.6Z");
+		else
+			append_iso_timestamp(out, pg_us, 0);
 		appendStringInfoChar(out, '"');
 		return;
 	}
 	milli = modes->time == DBZ_TIME_CONNECT ||
 		(modes->time != DBZ_TIME_MICROSECONDS && type->scale <= 3);
-	if (milli)
-		json_append_int64(out, floor_div(epoch_us, 1000));
+	if (pinf)
+		epoch_us = INT64CONST(9223372036825200000);
+	else if (ninf)
+		epoch_us = INT64CONST(-9223372036832400000);
+	else if (milli)
+	{
+		json_append_int64(out, floor_div(pg_us, 1000) + shift / 1000);
+		return;
+	}
+	else if (pg_us > PG_INT64_MAX - shift)
+		epoch_us = PG_INT64_MAX;
 	else
-		json_append_int64(out, epoch_us);
+		epoch_us = pg_us + shift;
+	json_append_int64(out, milli ? floor_div(epoch_us, 1000) : epoch_us);
 }
 
 void
-dbzvalue_append_timestamptz(StringInfo out, int64 epoch_us, int precision)
+dbzvalue_append_timestamptz(StringInfo out, int64 pg_us, int precision)
 {
-	if (epoch_us == DBZ_EPOCH_US_POS_INF)
+	if (pg_us == DBZ_TS_POS_INF)
 		appendStringInfoString(out, "\"infinity\"");
-	else if (epoch_us == DBZ_EPOCH_US_NEG_INF)
+	else if (pg_us == DBZ_TS_NEG_INF)
 		appendStringInfoString(out, "\"-infinity\"");
 	else
 	{
 		appendStringInfoChar(out, '"');
-		append_iso_timestamp(out, epoch_us, precision);
+		append_iso_timestamp(out, pg_us, precision);
 		appendStringInfoChar(out, '"');
 	}
 }

@@ -21,21 +21,24 @@
 
 /*
  * Values whose Debezium form depends only on the value and the modes.
- * Infinite dates and timestamps are passed as the int32/int64 extremes.
+ * Dates are days since 1970-01-01; timestamps are PostgreSQL's own form,
+ * microseconds since 2000-01-01 00:00 UTC (Unix epoch microseconds would
+ * overflow int64 for PostgreSQL's largest timestamps).  Infinite dates and
+ * timestamps are the int32/int64 extremes, as in PostgreSQL.
  */
 #define DBZ_EPOCH_DAYS_NEG_INF PG_INT32_MIN
 #define DBZ_EPOCH_DAYS_POS_INF PG_INT32_MAX
-#define DBZ_EPOCH_US_NEG_INF PG_INT64_MIN
-#define DBZ_EPOCH_US_POS_INF PG_INT64_MAX
+#define DBZ_TS_NEG_INF PG_INT64_MIN
+#define DBZ_TS_POS_INF PG_INT64_MAX
 
 extern void dbzvalue_append_date(StringInfo out, int32 epoch_days,
 								 const DbzModes *modes);
 extern void dbzvalue_append_time(StringInfo out, int64 us, const DbzType *type,
 								 const DbzModes *modes);
-extern void dbzvalue_append_timestamp(StringInfo out, int64 epoch_us,
+extern void dbzvalue_append_timestamp(StringInfo out, int64 pg_us,
 									  const DbzType *type,
 									  const DbzModes *modes);
-extern void dbzvalue_append_timestamptz(StringInfo out, int64 epoch_us,
+extern void dbzvalue_append_timestamptz(StringInfo out, int64 pg_us,
 										int precision);
 extern void dbzvalue_append_timetz(StringInfo out, int64 us, int32 zone_secs);
 extern void dbzvalue_append_interval(StringInfo out, int32 months, int32 days,

@@ -67,7 +67,11 @@ static const char txmeta_value_schema[] =
 "\"optional\":false,\"name\":\"io.debezium.connector.common.TransactionMetadataValue\",\"version\":1}";
 
 /* The data collection a logical message counts in (transaction metadata). */
-#define MESSAGE_COLLECTION "io.debezium.connector.postgresql.LogicalDecodingMessageMonitor$LogicalDecodingMessageId"
+/*
+ * Debezium names it by Java's default toString, an identity hash included;
+ * walcast writes a fixed "hash" of 0.
+ */
+#define MESSAGE_COLLECTION "io.debezium.connector.postgresql.LogicalDecodingMessageMonitor$LogicalDecodingMessageId@0"
 
 /*
  * The Source struct's schema (JSON), the same for every event.

@@ -36,9 +36,8 @@
 #include "common/json.h"
 #include "decoder/typconv.h"
 
-/* Days and microseconds between 1970-01-01 and PostgreSQL's 2000-01-01. */
+/* Days between 1970-01-01 and PostgreSQL's epoch, 2000-01-01. */
 #define PG_EPOCH_DAYS (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE)
-#define PG_EPOCH_US (INT64CONST(86400000000) * PG_EPOCH_DAYS)
 
 /* Temporal precision from a typmod: 6 when undeclared. */
 static int
@@ -237,16 +236,6 @@ append_money(StringInfo out, const WalcastColumn *col, Datum value,
 	dbzvalue_append_decimal(out, buf, &col->dbz, modes);
 }
 
-static int64
-epoch_us(Timestamp ts)
-{
-	if (TIMESTAMP_IS_NOBEGIN(ts))
-		return DBZ_EPOCH_US_NEG_INF;
-	if (TIMESTAMP_IS_NOEND(ts))
-		return DBZ_EPOCH_US_POS_INF;
-	return ts + PG_EPOCH_US;
-}
-
 static void
 append_temporal(StringInfo out, const WalcastColumn *col, Datum value,
 				const DbzModes *modes)
@@ -274,12 +263,11 @@ append_temporal(StringInfo out, const WalcastColumn *col, Datum value,
 				break;
 			}
 		case DBZ_TIMESTAMP:
-			dbzvalue_append_timestamp(out, epoch_us(DatumGetTimestamp(value)),
+			dbzvalue_append_timestamp(out, DatumGetTimestamp(value),
 									  &col->dbz, modes);
 			break;
 		case DBZ_TIMESTAMPTZ:
-			dbzvalue_append_timestamptz(out,
-										epoch_us(DatumGetTimestampTz(value)),
+			dbzvalue_append_timestamptz(out, DatumGetTimestampTz(value),
 										col->dbz.scale);
 			break;
 		case DBZ_INTERVAL:
@@ -341,7 +329,7 @@ walcast_typconv_append(StringInfo out, const WalcastColumn *col, Datum value,
 		case DBZ_BPCHAR:
 		case DBZ_XML:
 			if (col->basetypid == TEXTOID || col->basetypid == VARCHAROID ||
-				col->basetypid == BPCHAROID || col->basetypid == XMLOID)
+				col->basetypid == BPCHAROID)
 			{
 				text	   *t = DatumGetTextPP(value);
 
@@ -419,7 +407,9 @@ append_zero_value(StringInfo out, const WalcastColumn *col,
 			appendStringInfoString(out, "\"{}\"");
 			break;
 		case DBZ_TIMESTAMPTZ:
-			dbzvalue_append_timestamptz(out, 0, col->dbz.scale);
+			dbzvalue_append_timestamptz(out,
+										-(int64) PG_EPOCH_DAYS * USECS_PER_DAY,
+										col->dbz.scale);
 			break;
 		case DBZ_DECIMAL:
 			dbzvalue_append_decimal(out, "0", &col->dbz, modes);
@@ -475,7 +465,17 @@ walcast_typconv_set_default(WalcastColumn *col, Relation rel,
 		return;
 	inner = strip_casts(expr);
 	initStringInfo(&buf);
-	if (IsA(inner, Const))
+	if (IsA(inner, Const) && col->dbz.kind == DBZ_BPCHAR &&
+		!((Const *) inner)->constisnull &&
+		(((Const *) inner)->consttype == BPCHAROID ||
+		 ((Const *) inner)->consttype == TEXTOID))
+	{
+		/* Debezium writes the default's literal text, unpadded */
+		char	   *s = TextDatumGetCString(((Const *) inner)->constvalue);
+
+		json_append_cstring(&buf, s);
+	}
+	else if (IsA(inner, Const))
 	{
 		Node	   *folded = eval_const_expressions(NULL, expr);
 
