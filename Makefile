@@ -19,7 +19,6 @@ REGRESS = options insert update delete truncate transactions keys \
 REGRESS_OPTS = --temp-config=test/logical.conf --temp-instance=./tmp_check
 TAP_TESTS = 1
 PROVE_TESTS = test/t/*.pl
-PROVE_FLAGS = -I test/perl
 
 EXTRA_CLEAN = test/logical.conf common/version.h
 
@@ -27,6 +26,9 @@ PG_CONFIG ?= pg_config
 PG_CPPFLAGS = -I$(srcdir)
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+
+# PGXS resets PROVE_FLAGS after this file sets it; add our Perl modules here.
+PG_PROVE_FLAGS += -I $(srcdir)/test/perl
 
 # The temporary instance's settings.  output_plugin_libraries is written only
 # when the server knows the parameter (PostgreSQL 15.19+ and the matching

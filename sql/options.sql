@@ -1,6 +1,6 @@
 -- options: every plugin option, its validation and its error messages
 SET synchronous_commit = on;
-\set VERBOSITY terse
+\set VERBOSITY default
 
 CREATE TABLE opt_t (id int PRIMARY KEY, v text);
 SELECT 'init' FROM pg_create_logical_replication_slot('regression_slot', 'walcast');

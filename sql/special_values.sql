@@ -1,6 +1,7 @@
 -- special_values: NaN, infinities, very large numerics, old and infinite dates, escapes, Unicode
 SET synchronous_commit = on;
 SET extra_float_digits = 0;
+SET TimeZone = 'UTC';
 
 CREATE TABLE sv (id int PRIMARY KEY, f4 real, f8 float8, n numeric(10,2), nv numeric,
   d date, ts timestamp, ts3 timestamp(3), tstz timestamptz, t text);
