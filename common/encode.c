@@ -127,7 +127,10 @@ try_digits(double v, int ndigits, JavaFloatKind kind, JavaDecimal *dec)
  * we ask printf for shorter correctly rounded candidates until one fails
  * to round-trip.  Second, Java never writes a single digit when a
  * two-digit decimal also round-trips and is closer to v (Double.MIN_VALUE
- * is "4.9E-324", not "5.0E-324").
+ * is "4.9E-324", not "5.0E-324").  Only the nearest two-digit decimal is
+ * tried: the next one on the other side of v could only win in a lopsided
+ * interval (v a power of two) that also holds a one-digit decimal, and
+ * such powers of two are exact short decimals.
  */
 static void
 java_adjust_digits(double v, bool even, JavaFloatKind kind, JavaDecimal *dec)
@@ -352,8 +355,8 @@ digits_to_magnitude(StringInfo out, const char *digits, int ndigits)
 		{
 			unsigned char b = (limbs[i] >> shift) & 0xFF;
 
-			/* skip leading zero bytes of the top limb */
-			if (b == 0 && out->len == 0 && i == nlimbs - 1)
+			/* skip the top limb's leading zero bytes */
+			if (b == 0 && out->len == 0)
 				continue;
 			appendStringInfoChar(out, (char) b);
 		}
@@ -363,14 +366,18 @@ digits_to_magnitude(StringInfo out, const char *digits, int ndigits)
 
 /*
  * Append the minimal big-endian two's complement of a magnitude (as
- * BigInteger.toByteArray writes it) to out.
+ * BigInteger.toByteArray writes it) to out.  mag holds the magnitude
+ * without leading zero bytes (empty for zero) and is negated in place.
+ *
+ * Only a sign byte may be needed, never a trim: the magnitude's first byte
+ * is nonzero, so its negation is at most FF 00 ... 00 and cannot start
+ * with an FF byte made redundant by the next one.
  */
 static void
-append_twos_complement(StringInfo out, const StringInfo mag, bool negative)
+append_twos_complement(StringInfo out, StringInfo mag, bool negative)
 {
 	unsigned char *m = (unsigned char *) mag->data;
 	int			len = mag->len;
-	int			start;
 	int			i;
 
 	if (len == 0)
@@ -395,14 +402,7 @@ append_twos_complement(StringInfo out, const StringInfo mag, bool negative)
 	}
 	else if (m[0] & 0x80)
 		appendStringInfoChar(out, 0);
-
-	/* a sign byte that the next byte makes redundant can be dropped */
-	start = 0;
-	while (start < len - 1 &&
-		   ((m[start] == 0xFF && (m[start + 1] & 0x80)) ||
-			(m[start] == 0x00 && !(m[start + 1] & 0x80))))
-		start++;
-	appendBinaryStringInfo(out, (char *) m + start, len - start);
+	appendBinaryStringInfo(out, (char *) m, len);
 }
 
 /*

@@ -44,8 +44,10 @@ extern void encode_hex(StringInfo out, const unsigned char *src, size_t len);
  * beyond it are dropped: PostgreSQL already stored the column's scale).
  * With scale < 0 the scale is variable: trailing fractional zeros are
  * stripped, integer trailing zeros are kept (100 -> scale 0, value 100), and
- * the resulting scale is stored in *scale_out.  The bytes are appended to
- * "out".  Returns false if text is not a plain decimal number.
+ * the resulting scale is stored in *scale_out (which may be NULL; it gets
+ * the scale used in either case).  The bytes are appended to "out".
+ * Any number of digits is accepted; temporary buffers are palloc'd.
+ * Returns false, appending nothing, if text is not a plain decimal number.
  */
 extern bool encode_decimal_bytes(StringInfo out, const char *text, int scale,
 								 int *scale_out);
@@ -54,7 +56,8 @@ extern bool encode_decimal_bytes(StringInfo out, const char *text, int scale,
  * Java String.hashCode() of a UTF-8 string (over its UTF-16 code units),
  * and the order in which a java.util.HashMap built by inserting the n keys
  * in the given order iterates them (default capacity 16, load factor 0.75,
- * duplicates keep the first position).  order[] receives n indexes.
+ * duplicates keep the first position).  order[] receives the indexes of
+ * the distinct keys in iteration order, then -1 once per duplicate.
  */
 extern int32 encode_java_string_hash(const char *utf8, size_t len);
 extern void encode_java_hashmap_order(const char *const *keys,
