@@ -15,7 +15,7 @@ PGFILEDESC = "walcast - Debezium-shaped JSON logical decoding output plugin"
 
 REGRESS = options insert update delete truncate transactions keys \
 	replica_identity messages schema_change filtering types_core \
-	special_values relay_format
+	special_values relay_format types_array types_ext types_modes
 REGRESS_OPTS = --temp-config=test/logical.conf --temp-instance=./tmp_check
 TAP_TESTS = 1
 PROVE_TESTS = test/t/*.pl
@@ -45,7 +45,8 @@ installcheck: test/logical.conf
 common/version.h: Makefile
 	echo '#define WALCAST_VERSION "$(EXTVERSION)"' > $@
 
-$(OBJS): common/version.h
+# Rebuild every object when a header changes (PGXS tracks no dependencies).
+$(OBJS): common/version.h $(wildcard $(srcdir)/decoder/*.h $(srcdir)/common/*.h)
 
 .PHONY: relay install-relay clean-relay bench
 relay: common/version.h

@@ -161,6 +161,36 @@ schema_name(const DbzType *type, const DbzModes *modes)
 			return (SchemaName) {"string", "io.debezium.data.Json", NULL};
 		case DBZ_XML:
 			return (SchemaName) {"string", "io.debezium.data.Xml", NULL};
+		case DBZ_BITS:
+			return (SchemaName) {"bytes", "io.debezium.data.Bits", NULL};
+		case DBZ_ENUM:
+			return (SchemaName) {"string", "io.debezium.data.Enum", NULL};
+		case DBZ_HSTORE:
+			if (modes->hstore == DBZ_HSTORE_MAP)
+				return (SchemaName) {"map", NULL, NULL};
+			return (SchemaName) {"string", "io.debezium.data.Json", NULL};
+		case DBZ_LTREE:
+			return (SchemaName) {"string", "io.debezium.data.Ltree", NULL};
+		case DBZ_TSVECTOR:
+			return (SchemaName) {"string", "io.debezium.data.Tsvector", NULL};
+		case DBZ_POINT:
+			return (SchemaName) {"struct", "io.debezium.data.geometry.Point",
+			"Geometry (POINT)"};
+		case DBZ_GEOMETRY:
+			return (SchemaName) {"struct", "io.debezium.data.geometry.Geometry",
+			"Geometry"};
+		case DBZ_GEOGRAPHY:
+			return (SchemaName) {"struct", "io.debezium.data.geometry.Geography",
+			"Geography"};
+		case DBZ_DOUBLEVECTOR:
+			return (SchemaName) {"array", "io.debezium.data.DoubleVector", NULL};
+		case DBZ_FLOATVECTOR:
+			return (SchemaName) {"array", "io.debezium.data.FloatVector", NULL};
+		case DBZ_SPARSEVECTOR:
+			return (SchemaName) {"struct", "io.debezium.data.SparseDoubleVector",
+			"Sparse double vector"};
+		case DBZ_ARRAY:
+			return (SchemaName) {"array", NULL, NULL};
 		case DBZ_OMIT:
 			break;
 	}
@@ -180,6 +210,15 @@ dbzschema_connect_type(const DbzType *type, const DbzModes *modes)
 static void
 append_parameters(StringInfo out, const DbzType *type, const DbzModes *modes)
 {
+	if (type->kind == DBZ_BITS)
+		appendStringInfo(out, ",\"parameters\":{\"length\":\"%d\"}",
+						 type->length);
+	else if (type->kind == DBZ_ENUM)
+	{
+		appendStringInfoString(out, ",\"parameters\":{\"allowed\":");
+		json_append_cstring(out, type->allowed ? type->allowed : "");
+		appendStringInfoChar(out, '}');
+	}
 	if (modes->decimal != DBZ_DECIMAL_PRECISE)
 		return;
 	if (type->kind == DBZ_DECIMAL)
@@ -191,19 +230,76 @@ append_parameters(StringInfo out, const DbzType *type, const DbzModes *modes)
 						 modes->money_fraction_digits);
 }
 
-void
-dbzschema_append_field(StringInfo out, const DbzType *type,
-					   const DbzModes *modes, bool optional,
-					   const char *default_json, const char *field_name)
+/* The members that follow "type": struct fields, map keys, array items. */
+static void
+append_structure(StringInfo out, const DbzType *type, const DbzModes *modes)
+{
+	switch (type->kind)
+	{
+		case DBZ_VARDECIMAL:
+			if (modes->decimal == DBZ_DECIMAL_PRECISE)
+				appendStringInfoString(out,
+									   ",\"fields\":[{\"type\":\"int32\",\"optional\":false,\"field\":\"scale\"},"
+									   "{\"type\":\"bytes\",\"optional\":false,\"field\":\"value\"}]");
+			break;
+		case DBZ_HSTORE:
+			if (modes->hstore == DBZ_HSTORE_MAP)
+				appendStringInfoString(out,
+									   ",\"keys\":{\"type\":\"string\",\"optional\":false},"
+									   "\"values\":{\"type\":\"string\",\"optional\":true}");
+			break;
+		case DBZ_POINT:
+			appendStringInfoString(out,
+								   ",\"fields\":[{\"type\":\"double\",\"optional\":false,\"field\":\"x\"},"
+								   "{\"type\":\"double\",\"optional\":false,\"field\":\"y\"},"
+								   "{\"type\":\"bytes\",\"optional\":true,\"field\":\"wkb\"},"
+								   "{\"type\":\"int32\",\"optional\":true,\"field\":\"srid\"}]");
+			break;
+		case DBZ_GEOMETRY:
+		case DBZ_GEOGRAPHY:
+			appendStringInfoString(out,
+								   ",\"fields\":[{\"type\":\"bytes\",\"optional\":false,\"field\":\"wkb\"},"
+								   "{\"type\":\"int32\",\"optional\":true,\"field\":\"srid\"}]");
+			break;
+		case DBZ_DOUBLEVECTOR:
+			appendStringInfoString(out, ",\"items\":{\"type\":\"double\",\"optional\":false}");
+			break;
+		case DBZ_FLOATVECTOR:
+			appendStringInfoString(out, ",\"items\":{\"type\":\"float\",\"optional\":false}");
+			break;
+		case DBZ_SPARSEVECTOR:
+			appendStringInfoString(out,
+								   ",\"fields\":[{\"type\":\"int16\",\"optional\":false,\"field\":\"dimensions\"},"
+								   "{\"type\":\"map\",\"keys\":{\"type\":\"int16\",\"optional\":false},"
+								   "\"values\":{\"type\":\"double\",\"optional\":false},"
+								   "\"optional\":false,\"field\":\"vector\"}]");
+			break;
+		case DBZ_ARRAY:
+			appendStringInfoString(out, ",\"items\":");
+			dbzschema_append_schema(out, type->elem, modes,
+									!type->elem->elem_required);
+			break;
+		default:
+			break;
+	}
+}
+
+/*
+ * type, structure, optional, name, version, doc, parameters: everything
+ * but "default", "field" and the closing brace.
+ */
+static void
+append_schema_head(StringInfo out, const DbzType *type, const DbzModes *modes,
+				   bool optional)
 {
 	SchemaName	s = schema_name(type, modes);
 
+	/* Debezium's geometry schema is optional whatever the column says */
+	if (type->kind == DBZ_GEOMETRY)
+		optional = true;
 	appendStringInfoString(out, "{\"type\":");
 	json_append_cstring(out, s.type);
-	if (type->kind == DBZ_VARDECIMAL && modes->decimal == DBZ_DECIMAL_PRECISE)
-		appendStringInfoString(out,
-							   ",\"fields\":[{\"type\":\"int32\",\"optional\":false,\"field\":\"scale\"},"
-							   "{\"type\":\"bytes\",\"optional\":false,\"field\":\"value\"}]");
+	append_structure(out, type, modes);
 	appendStringInfoString(out, optional ? ",\"optional\":true" : ",\"optional\":false");
 	if (s.name)
 	{
@@ -217,6 +313,22 @@ dbzschema_append_field(StringInfo out, const DbzType *type,
 		json_append_cstring(out, s.doc);
 	}
 	append_parameters(out, type, modes);
+}
+
+void
+dbzschema_append_schema(StringInfo out, const DbzType *type,
+						const DbzModes *modes, bool optional)
+{
+	append_schema_head(out, type, modes, optional);
+	appendStringInfoChar(out, '}');
+}
+
+void
+dbzschema_append_field(StringInfo out, const DbzType *type,
+					   const DbzModes *modes, bool optional,
+					   const char *default_json, const char *field_name)
+{
+	append_schema_head(out, type, modes, optional);
 	if (default_json)
 	{
 		appendStringInfoString(out, ",\"default\":");

@@ -105,8 +105,39 @@ typedef enum DbzKind
 	DBZ_UUID,
 	DBZ_JSON,					/* json, jsonb */
 	DBZ_XML,
-	DBZ_UNKNOWN					/* include.unknown.datatypes: text as bytes */
+	DBZ_UNKNOWN,				/* include.unknown.datatypes: text as bytes */
+	DBZ_BITS,					/* bit(n > 1), varbit: io.debezium.data.Bits */
+	DBZ_ENUM,					/* enum types: io.debezium.data.Enum */
+	DBZ_HSTORE,					/* hstore: JSON text or a map, by mode */
+	DBZ_LTREE,					/* ltree: io.debezium.data.Ltree */
+	DBZ_TSVECTOR,				/* tsvector: io.debezium.data.Tsvector */
+	DBZ_POINT,					/* point: io.debezium.data.geometry.Point */
+	DBZ_GEOMETRY,				/* PostGIS geometry (EWKB, SRID) */
+	DBZ_GEOGRAPHY,				/* PostGIS geography */
+	DBZ_DOUBLEVECTOR,			/* pgvector vector */
+	DBZ_FLOATVECTOR,			/* pgvector halfvec */
+	DBZ_SPARSEVECTOR,			/* pgvector sparsevec */
+	DBZ_ARRAY					/* an array of "elem" */
 } DbzKind;
+
+/*
+ * What Debezium writes for an unchanged TOASTed value (its
+ * UnchangedToastedReplicationMessageColumn markers): the placeholder as a
+ * string, its bytes, a one-element array of either, the bytes as a list of
+ * signed integers (int4[], int8[], date[]), a name-based UUID of the bytes
+ * (uuid[]), a one-entry hstore, or null where Debezium's converter fails.
+ */
+typedef enum DbzToast
+{
+	DBZ_TOAST_STRING = 0,
+	DBZ_TOAST_BYTES,
+	DBZ_TOAST_NULL,
+	DBZ_TOAST_TEXT_ARRAY,
+	DBZ_TOAST_BYTES_ARRAY,
+	DBZ_TOAST_INT_ARRAY,
+	DBZ_TOAST_UUID_ARRAY,
+	DBZ_TOAST_HSTORE
+} DbzToast;
 
 /* A column's mapping: the kind plus what its schema needs. */
 typedef struct DbzType
@@ -115,6 +146,13 @@ typedef struct DbzType
 	int			precision;		/* numeric precision; -1 if none */
 	int			scale;			/* numeric scale, or temporal precision
 								 * (0..6, 6 when undeclared) */
+	int			length;			/* DBZ_BITS: the "length" parameter */
+	bool		elem_required;	/* as an array element: "optional":false */
+	bool		always_null;	/* declared, but Debezium writes only null */
+	DbzToast	toast;			/* unchanged-TOAST placeholder form */
+	const char *allowed;		/* DBZ_ENUM: labels in sort order, joined
+								 * with ',' */
+	const struct DbzType *elem; /* DBZ_ARRAY: the element's mapping */
 } DbzType;
 
 /*
@@ -125,6 +163,10 @@ extern void dbzschema_append_field(StringInfo out, const DbzType *type,
 								   const DbzModes *modes, bool optional,
 								   const char *default_json,
 								   const char *field_name);
+
+/* Append a schema without "field" (array items), closing brace included. */
+extern void dbzschema_append_schema(StringInfo out, const DbzType *type,
+									const DbzModes *modes, bool optional);
 
 /* The Kafka Connect type name of a column's schema ("int32", "string"...). */
 extern const char *dbzschema_connect_type(const DbzType *type,

@@ -24,6 +24,7 @@
 #include "common/dbzvalue.h"
 #include "common/encode.h"
 #include "common/json.h"
+#include "common/md5.h"
 
 #define US_PER_DAY INT64CONST(86400000000)
 #define US_PER_SEC INT64CONST(1000000)
@@ -400,6 +401,228 @@ dbzvalue_append_decimal(StringInfo out, const char *text, const DbzType *type,
 }
 
 /*
+ * A precise-mode decimal from its unscaled value, already in
+ * BigInteger.toByteArray() form (big-endian two's complement, minimal):
+ * a Decimal is its Base64, a VariableScaleDecimal the {scale, value}
+ * struct.  Lets callers that can read a number's binary form skip the
+ * decimal text.
+ */
+void
+dbzvalue_append_decimal_unscaled(StringInfo out, const unsigned char *twos,
+								 size_t len, int scale, const DbzType *type)
+{
+	if (type->kind == DBZ_VARDECIMAL)
+		appendStringInfo(out, "{\"scale\":%d,\"value\":\"", scale);
+	else
+		appendStringInfoChar(out, '"');
+	encode_base64(out, twos, len, false);
+	appendStringInfoString(out, type->kind == DBZ_VARDECIMAL ? "\"}" : "\"");
+}
+
+/*
+ * io.debezium.data.Bits from PostgreSQL's bit layout (nbits bits, the
+ * first one in the high bit of bits[0]).  Debezium reads the bit string as
+ * a binary number and writes java.util.BitSet.toByteArray(): little-endian
+ * bytes up to the highest set bit, no bytes at all for zero.  Always Base64
+ * (the schema is bytes whatever binary.handling.mode says).
+ */
+void
+dbzvalue_append_bits(StringInfo out, const unsigned char *bits, int nbits)
+{
+	unsigned char stackbuf[64];
+	int			nbytes = (nbits + 7) / 8;
+	unsigned char *le = nbytes <= (int) sizeof(stackbuf) ? stackbuf : palloc(nbytes);
+	int			used = 0;
+
+	memset(le, 0, nbytes);
+	for (int i = 0; i < nbits; i++)
+	{
+		if (bits[i / 8] & (0x80 >> (i % 8)))
+		{
+			int			k = nbits - 1 - i;	/* weight of this bit */
+
+			le[k / 8] |= 1 << (k % 8);
+			if (k / 8 + 1 > used)
+				used = k / 8 + 1;
+		}
+	}
+	appendStringInfoChar(out, '"');
+	encode_base64(out, le, used, false);
+	appendStringInfoChar(out, '"');
+	if (le != stackbuf)
+		pfree(le);
+}
+
+/*
+ * A JSON string as Jackson's String-based generator writes it
+ * (ObjectMapper.writeValueAsString): like json_append_string, but
+ * characters outside the BMP stay raw UTF-8, since only the byte-based
+ * generator that serializes the record escapes them.
+ */
+static void
+append_inner_string(StringInfo out, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	appendStringInfoChar(out, '"');
+	for (size_t i = 0; i < len; i++)
+	{
+		unsigned char c = (unsigned char) s[i];
+
+		switch (c)
+		{
+			case '"':
+				appendStringInfoString(out, "\\\"");
+				break;
+			case '\\':
+				appendStringInfoString(out, "\\\\");
+				break;
+			case '\b':
+				appendStringInfoString(out, "\\b");
+				break;
+			case '\t':
+				appendStringInfoString(out, "\\t");
+				break;
+			case '\n':
+				appendStringInfoString(out, "\\n");
+				break;
+			case '\f':
+				appendStringInfoString(out, "\\f");
+				break;
+			case '\r':
+				appendStringInfoString(out, "\\r");
+				break;
+			default:
+				if (c < 0x20)
+				{
+					appendStringInfoString(out, "\\u00");
+					appendStringInfoChar(out, hex[c >> 4]);
+					appendStringInfoChar(out, hex[c & 0xF]);
+				}
+				else
+					appendStringInfoChar(out, (char) c);
+		}
+	}
+	appendStringInfoChar(out, '"');
+}
+
+/*
+ * hstore, from its pairs in the order the hstore's text lists them (a NULL
+ * value has vals[i] == NULL).  Debezium builds a java.util.HashMap from the
+ * text and writes it in HashMap order: as a map, or (json mode) as the JSON
+ * text of the map, compact, inside a string.
+ */
+void
+dbzvalue_append_hstore(StringInfo out, const char *const *keys,
+					   const size_t *keylens, const char *const *vals,
+					   const size_t *vallens, int n, const DbzModes *modes)
+{
+	int			stackorder[32];
+	int		   *order = n <= 32 ? stackorder : palloc(sizeof(int) * n);
+	StringInfoData inner;
+	StringInfo	obj = out;
+	bool		first = true;
+
+	encode_java_hashmap_order(keys, keylens, n, order);
+	if (modes->hstore == DBZ_HSTORE_JSON)
+	{
+		initStringInfo(&inner);
+		obj = &inner;
+	}
+	appendStringInfoChar(obj, '{');
+	for (int i = 0; i < n; i++)
+	{
+		int			k = order[i];
+
+		if (k < 0)
+			continue;
+		if (!first)
+			appendStringInfoChar(obj, ',');
+		first = false;
+		if (obj == out)
+			json_append_string(obj, keys[k], keylens[k]);
+		else
+			append_inner_string(obj, keys[k], keylens[k]);
+		appendStringInfoChar(obj, ':');
+		if (vals[k] == NULL)
+			appendStringInfoString(obj, "null");
+		else if (obj == out)
+			json_append_string(obj, vals[k], vallens[k]);
+		else
+			append_inner_string(obj, vals[k], vallens[k]);
+	}
+	appendStringInfoChar(obj, '}');
+	if (obj != out)
+	{
+		json_append_string(out, inner.data, inner.len);
+		pfree(inner.data);
+	}
+	if (order != stackorder)
+		pfree(order);
+}
+
+/* Append a little-endian IEEE double. */
+static void
+append_le_double(unsigned char *p, double v)
+{
+	uint64		u;
+
+	memcpy(&u, &v, sizeof(u));
+	for (int i = 0; i < 8; i++)
+		p[i] = (unsigned char) (u >> (8 * i));
+}
+
+/*
+ * io.debezium.data.geometry.Point: x, y, the 21-byte little-endian WKB of
+ * the point, and no SRID.
+ */
+void
+dbzvalue_append_point(StringInfo out, double x, double y)
+{
+	unsigned char wkb[21] = {0x01, 0x01, 0x00, 0x00, 0x00};
+
+	append_le_double(wkb + 5, x);
+	append_le_double(wkb + 13, y);
+	appendStringInfoString(out, "{\"x\":");
+	json_append_double(out, x);
+	appendStringInfoString(out, ",\"y\":");
+	json_append_double(out, y);
+	appendStringInfoString(out, ",\"wkb\":\"");
+	encode_base64(out, wkb, sizeof(wkb), false);
+	appendStringInfoString(out, "\",\"srid\":null}");
+}
+
+/*
+ * PostGIS geometry/geography from its EWKB: Debezium keeps the EWKB as it
+ * is, SRID included (debezium-golden findings, item 9), and also writes
+ * the SRID, or null when the EWKB has none.
+ */
+void
+dbzvalue_append_geometry(StringInfo out, const unsigned char *ewkb, size_t len)
+{
+	appendStringInfoString(out, "{\"wkb\":\"");
+	encode_base64(out, ewkb, len, false);
+	appendStringInfoString(out, "\",\"srid\":");
+	if (len >= 9)
+	{
+		bool		le = ewkb[0] == 1;
+		uint32		type;
+		uint32		srid;
+
+		type = le ? (ewkb[1] | ewkb[2] << 8 | ewkb[3] << 16 | (uint32) ewkb[4] << 24) :
+			((uint32) ewkb[1] << 24 | ewkb[2] << 16 | ewkb[3] << 8 | ewkb[4]);
+		srid = le ? (ewkb[5] | ewkb[6] << 8 | ewkb[7] << 16 | (uint32) ewkb[8] << 24) :
+			((uint32) ewkb[5] << 24 | ewkb[6] << 16 | ewkb[7] << 8 | ewkb[8]);
+		if (type & 0x20000000)
+		{
+			appendStringInfo(out, "%d}", (int32) srid);
+			return;
+		}
+	}
+	appendStringInfoString(out, "null}");
+}
+
+/*
  * The value Debezium writes for a NOT NULL column whose value it does not
  * have (the old row of a delete under REPLICA IDENTITY DEFAULT) and that
  * has no column default.
@@ -410,6 +633,11 @@ dbzvalue_append_fallback(StringInfo out, const DbzType *type,
 {
 	bool		iso = modes->time == DBZ_TIME_ISOSTRING;
 
+	if (type->always_null)
+	{
+		appendStringInfoString(out, "null");
+		return;
+	}
 	switch (type->kind)
 	{
 		case DBZ_BOOL:
@@ -457,6 +685,25 @@ dbzvalue_append_fallback(StringInfo out, const DbzType *type,
 		case DBZ_TIMESTAMPTZ:
 			appendStringInfoString(out, "\"1970-01-01T00:00:00Z\"");
 			break;
+		case DBZ_HSTORE:
+			appendStringInfoString(out, modes->hstore == DBZ_HSTORE_MAP ? "{}" : "\"{}\"");
+			break;
+		case DBZ_POINT:
+			dbzvalue_append_point(out, 0.0, 0.0);
+			break;
+		case DBZ_GEOMETRY:
+		case DBZ_GEOGRAPHY:
+			/* an empty GEOMETRYCOLLECTION */
+			appendStringInfoString(out, "{\"wkb\":\"AQcAAAAAAAAA\",\"srid\":null}");
+			break;
+		case DBZ_ARRAY:
+		case DBZ_DOUBLEVECTOR:
+		case DBZ_FLOATVECTOR:
+			appendStringInfoString(out, "[]");
+			break;
+		case DBZ_SPARSEVECTOR:
+			appendStringInfoString(out, "null");
+			break;
 		default:
 			/* strings and bytes: empty */
 			appendStringInfoString(out, "\"\"");
@@ -464,19 +711,96 @@ dbzvalue_append_fallback(StringInfo out, const DbzType *type,
 	}
 }
 
+/* Java's UUID.nameUUIDFromBytes(): an MD5 (version 3) UUID. */
+static void
+append_name_uuid(StringInfo out, const char *bytes, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char md[16];
+	const char *errstr = NULL;
+
+	if (!pg_md5_binary(bytes, len, md, &errstr))
+		memset(md, 0, sizeof(md));
+	md[6] = (md[6] & 0x0f) | 0x30;
+	md[8] = (md[8] & 0x3f) | 0x80;
+	appendStringInfoChar(out, '"');
+	for (int i = 0; i < 16; i++)
+	{
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			appendStringInfoChar(out, '-');
+		appendStringInfoChar(out, hex[md[i] >> 4]);
+		appendStringInfoChar(out, hex[md[i] & 0xF]);
+	}
+	appendStringInfoChar(out, '"');
+}
+
 /*
  * The value Debezium writes for an unchanged TOASTed column
- * (unavailable.value.placeholder): the placeholder as text, or its bytes
- * encoded as the binary mode asks.
+ * (unavailable.value.placeholder), in the form its type calls for
+ * (DbzToast): the placeholder as text, its bytes encoded as the binary mode
+ * asks, one-element arrays, the bytes as signed integers, and so on.
  */
 void
 dbzvalue_append_placeholder(StringInfo out, const DbzType *type,
 							const DbzModes *modes)
 {
-	if ((type->kind == DBZ_BYTES || type->kind == DBZ_UNKNOWN) &&
-		modes->binary != DBZ_BINARY_HEX)
-		dbzvalue_append_binary(out, (const unsigned char *) modes->placeholder,
-							   strlen(modes->placeholder), modes);
-	else
-		json_append_cstring(out, modes->placeholder);
+	const char *ph = modes->placeholder;
+	size_t		len = strlen(ph);
+
+	switch (type->toast)
+	{
+		case DBZ_TOAST_STRING:
+			json_append_cstring(out, ph);
+			break;
+		case DBZ_TOAST_BYTES:
+			if (modes->binary == DBZ_BINARY_HEX)
+				json_append_cstring(out, ph);
+			else
+				dbzvalue_append_binary(out, (const unsigned char *) ph, len,
+									   modes);
+			break;
+		case DBZ_TOAST_NULL:
+			appendStringInfoString(out, "null");
+			break;
+		case DBZ_TOAST_TEXT_ARRAY:
+			appendStringInfoChar(out, '[');
+			json_append_cstring(out, ph);
+			appendStringInfoChar(out, ']');
+			break;
+		case DBZ_TOAST_BYTES_ARRAY:
+			/* other binary modes: Debezium's converter fails, null */
+			if (modes->binary != DBZ_BINARY_BYTES)
+			{
+				appendStringInfoString(out, "null");
+				break;
+			}
+			appendStringInfoChar(out, '[');
+			dbzvalue_append_binary(out, (const unsigned char *) ph, len, modes);
+			appendStringInfoChar(out, ']');
+			break;
+		case DBZ_TOAST_INT_ARRAY:
+			appendStringInfoChar(out, '[');
+			for (size_t i = 0; i < len; i++)
+			{
+				if (i > 0)
+					appendStringInfoChar(out, ',');
+				/* Java bytes are signed */
+				json_append_int64(out, (int8) ph[i]);
+			}
+			appendStringInfoChar(out, ']');
+			break;
+		case DBZ_TOAST_UUID_ARRAY:
+			appendStringInfoChar(out, '[');
+			append_name_uuid(out, ph, len);
+			appendStringInfoChar(out, ']');
+			break;
+		case DBZ_TOAST_HSTORE:
+			{
+				const char *k[1] = {ph};
+				size_t		l[1] = {len};
+
+				dbzvalue_append_hstore(out, k, l, k, l, 1, modes);
+				break;
+			}
+	}
 }

@@ -48,6 +48,20 @@ extern void dbzvalue_append_binary(StringInfo out, const unsigned char *data,
 extern bool dbzvalue_append_decimal(StringInfo out, const char *text,
 									const DbzType *type,
 									const DbzModes *modes);
+extern void dbzvalue_append_decimal_unscaled(StringInfo out,
+											 const unsigned char *twos,
+											 size_t len, int scale,
+											 const DbzType *type);
+extern void dbzvalue_append_bits(StringInfo out, const unsigned char *bits,
+								 int nbits);
+extern void dbzvalue_append_hstore(StringInfo out, const char *const *keys,
+								   const size_t *keylens,
+								   const char *const *vals,
+								   const size_t *vallens, int n,
+								   const DbzModes *modes);
+extern void dbzvalue_append_point(StringInfo out, double x, double y);
+extern void dbzvalue_append_geometry(StringInfo out, const unsigned char *ewkb,
+									 size_t len);
 extern void dbzvalue_append_fallback(StringInfo out, const DbzType *type,
 									 const DbzModes *modes);
 extern void dbzvalue_append_placeholder(StringInfo out, const DbzType *type,

@@ -5,11 +5,21 @@
  *
  * Two steps.  Once per relation, walcast_typconv_init_column() maps a
  * column's type to a Debezium kind (common/dbzschema.h) and looks up what
- * converting it needs.  Then, per value, walcast_typconv_append() reads the
- * Datum's binary form directly where that is cheap (integers, floats, dates,
- * times, timestamps, intervals, uuid, bytea, text) and hands canonical
- * values to common/dbzvalue.c, which knows Debezium's rules; other types go
- * through their output function.
+ * converting it needs: output functions, array element layouts, enum
+ * labels, and the kinds of extension types (hstore, ltree, citext, PostGIS,
+ * pgvector), which have no fixed OIDs and are recognized by type name.
+ * Then, per value, walcast_typconv_append() reads the Datum's binary form
+ * directly where that is cheap (integers, floats, numeric, bit strings,
+ * dates, times, timestamps, intervals, uuid, bytea, text, hstore, point,
+ * pgvector types) and hands canonical values to common/dbzvalue.c, which
+ * knows Debezium's rules; the other types go through their output function,
+ * whose text is what Debezium writes.
+ *
+ * Arrays: one level of JSON array, elements converted like scalars of the
+ * element type.  A multi-dimensional array is flattened in storage
+ * (row-major) order: Debezium itself writes nulls or Java identity strings
+ * for them (a defect), and a flat list keeps the value valid against the
+ * array schema.
  *
  * IDENTIFICATION
  *	  decoder/typconv.c
@@ -19,25 +29,38 @@
 #include "postgres.h"
 
 #include "access/detoast.h"
+#include "access/htup_details.h"
+#include "catalog/pg_enum.h"
 #include "catalog/pg_type.h"
 #include "datatype/timestamp.h"
 #include "fmgr.h"
 #include "nodes/nodeFuncs.h"
 #include "optimizer/optimizer.h"
 #include "rewrite/rewriteHandler.h"
+#include "utils/array.h"
+#include "utils/arrayaccess.h"
 #include "utils/builtins.h"
 #include "utils/cash.h"
+#include "utils/catcache.h"
 #include "utils/date.h"
+#include "utils/geo_decls.h"
 #include "utils/lsyscache.h"
+#include "utils/numeric.h"
+#include "utils/syscache.h"
 #include "utils/timestamp.h"
 #include "utils/uuid.h"
+#include "utils/varbit.h"
 
 #include "common/dbzvalue.h"
+#include "common/encode.h"
 #include "common/json.h"
 #include "decoder/typconv.h"
 
 /* Days between 1970-01-01 and PostgreSQL's epoch, 2000-01-01. */
 #define PG_EPOCH_DAYS (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE)
+
+/* Debezium's varbit length parameter when there is no typmod. */
+#define VARBIT_UNBOUNDED_LENGTH 2147483647
 
 /* Temporal precision from a typmod: 6 when undeclared. */
 static int
@@ -46,52 +69,34 @@ temporal_precision(int32 typmod)
 	return typmod < 0 ? 6 : Min(typmod, 6);
 }
 
-/*
- * The Debezium kind of a (base) type.  DBZ_OMIT for types Debezium leaves
- * out, unless include.unknown.datatypes asks for their text as bytes.
- */
-static DbzType
-map_type(Oid typid, int32 typmod, const DbzModes *modes)
+/* The built-in types with a fixed Debezium mapping. */
+static DbzKind
+builtin_kind(Oid typid, int32 typmod, DbzType *t)
 {
-	DbzType		t = {DBZ_OMIT, -1, 0};
-
 	switch (typid)
 	{
 		case BOOLOID:
-			t.kind = DBZ_BOOL;
-			break;
+			return DBZ_BOOL;
 		case INT2OID:
-			t.kind = DBZ_INT16;
-			break;
+			return DBZ_INT16;
 		case INT4OID:
-			t.kind = DBZ_INT32;
-			break;
+			return DBZ_INT32;
 		case INT8OID:
 		case OIDOID:
-			t.kind = DBZ_INT64;
-			break;
+			return DBZ_INT64;
 		case FLOAT4OID:
-			t.kind = DBZ_FLOAT32;
-			break;
+			return DBZ_FLOAT32;
 		case FLOAT8OID:
-			t.kind = DBZ_FLOAT64;
-			break;
+			return DBZ_FLOAT64;
 		case NUMERICOID:
 			if (typmod < (int32) VARHDRSZ)
-				t.kind = DBZ_VARDECIMAL;
-			else
-			{
-				int32		tm = typmod - VARHDRSZ;
-
-				t.kind = DBZ_DECIMAL;
-				t.precision = (tm >> 16) & 0xFFFF;
-				/* the scale is an 11-bit signed number since PostgreSQL 15 */
-				t.scale = (((tm & 0x7FF) ^ 1024) - 1024);
-			}
-			break;
+				return DBZ_VARDECIMAL;
+			t->precision = ((typmod - VARHDRSZ) >> 16) & 0xFFFF;
+			/* the scale is an 11-bit signed number since PostgreSQL 15 */
+			t->scale = ((((typmod - VARHDRSZ) & 0x7FF) ^ 1024) - 1024);
+			return DBZ_DECIMAL;
 		case CASHOID:
-			t.kind = DBZ_MONEY;
-			break;
+			return DBZ_MONEY;
 		case TEXTOID:
 		case VARCHAROID:
 		case NAMEOID:
@@ -106,86 +111,372 @@ map_type(Oid typid, int32 typmod, const DbzModes *modes)
 		case DATERANGEOID:
 		case TSRANGEOID:
 		case TSTZRANGEOID:
-			t.kind = DBZ_STRING;
-			break;
+			return DBZ_STRING;
 		case BPCHAROID:
-			t.kind = DBZ_BPCHAR;
-			break;
+			return DBZ_BPCHAR;
 		case BYTEAOID:
-			t.kind = DBZ_BYTES;
-			break;
+			return DBZ_BYTES;
 		case DATEOID:
-			t.kind = DBZ_DATE;
-			break;
+			return DBZ_DATE;
 		case TIMEOID:
-			t.kind = DBZ_TIME;
-			t.scale = temporal_precision(typmod);
-			break;
+			t->scale = temporal_precision(typmod);
+			return DBZ_TIME;
 		case TIMETZOID:
-			t.kind = DBZ_TIMETZ;
-			t.scale = temporal_precision(typmod);
-			break;
+			t->scale = temporal_precision(typmod);
+			return DBZ_TIMETZ;
 		case TIMESTAMPOID:
-			t.kind = DBZ_TIMESTAMP;
-			t.scale = temporal_precision(typmod);
-			break;
+			t->scale = temporal_precision(typmod);
+			return DBZ_TIMESTAMP;
 		case TIMESTAMPTZOID:
-			t.kind = DBZ_TIMESTAMPTZ;
-			t.scale = temporal_precision(typmod);
-			break;
+			t->scale = temporal_precision(typmod);
+			return DBZ_TIMESTAMPTZ;
 		case INTERVALOID:
-			t.kind = DBZ_INTERVAL;
-			break;
+			return DBZ_INTERVAL;
 		case UUIDOID:
-			t.kind = DBZ_UUID;
-			break;
+			return DBZ_UUID;
 		case JSONOID:
 		case JSONBOID:
-			t.kind = DBZ_JSON;
-			break;
+			return DBZ_JSON;
 		case XMLOID:
-			t.kind = DBZ_XML;
-			break;
-		default:
-			if (modes->include_unknown)
-				t.kind = DBZ_UNKNOWN;
-			break;
+			return DBZ_XML;
+		case TSVECTOROID:
+			return DBZ_TSVECTOR;
+		case POINTOID:
+			return DBZ_POINT;
+		case BITOID:
+			if (typmod == 1)
+				return DBZ_BOOL;
+			t->length = typmod;
+			return DBZ_BITS;
+		case VARBITOID:
+			t->length = typmod < 0 ? VARBIT_UNBOUNDED_LENGTH : typmod;
+			return DBZ_BITS;
 	}
-	return t;
+	return DBZ_OMIT;
+}
+
+/*
+ * Extension types, which have no fixed OIDs: recognized by type name, as
+ * Debezium does (it matches pg_type.typname).  Called once per column.
+ */
+static DbzKind
+extension_kind(Oid typid)
+{
+	static const struct
+	{
+		const char *name;
+		DbzKind		kind;
+	}			names[] = {
+		{"citext", DBZ_STRING},
+		{"isbn", DBZ_STRING},
+		{"hstore", DBZ_HSTORE},
+		{"ltree", DBZ_LTREE},
+		{"geometry", DBZ_GEOMETRY},
+		{"geography", DBZ_GEOGRAPHY},
+		{"vector", DBZ_DOUBLEVECTOR},
+		{"halfvec", DBZ_FLOATVECTOR},
+		{"sparsevec", DBZ_SPARSEVECTOR},
+	};
+	HeapTuple	tup = SearchSysCache1(TYPEOID, ObjectIdGetDatum(typid));
+	DbzKind		kind = DBZ_OMIT;
+
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "cache lookup failed for type %u", typid);
+	for (int i = 0; i < lengthof(names); i++)
+	{
+		if (strcmp(NameStr(((Form_pg_type) GETSTRUCT(tup))->typname),
+				   names[i].name) == 0)
+			kind = names[i].kind;
+	}
+	ReleaseSysCache(tup);
+	return kind;
+}
+
+/*
+ * What Debezium writes for an unchanged TOASTed value of a scalar kind
+ * (arrays: see array_toast).
+ */
+static DbzToast
+scalar_toast(DbzKind kind)
+{
+	switch (kind)
+	{
+		case DBZ_BYTES:
+		case DBZ_UNKNOWN:
+			return DBZ_TOAST_BYTES;
+		case DBZ_HSTORE:
+			return DBZ_TOAST_HSTORE;
+		case DBZ_STRING:
+		case DBZ_BPCHAR:
+		case DBZ_JSON:
+		case DBZ_XML:
+		case DBZ_LTREE:
+		case DBZ_TSVECTOR:
+		case DBZ_ENUM:
+		case DBZ_UUID:
+			return DBZ_TOAST_STRING;
+		default:
+			/* Debezium's converter rejects the placeholder: null */
+			return DBZ_TOAST_NULL;
+	}
+}
+
+/* Debezium's placeholder for an array, from its element type. */
+static DbzToast
+array_toast(Oid elemtype)
+{
+	switch (elemtype)
+	{
+		case TEXTOID:
+		case VARCHAROID:
+		case BPCHAROID:
+		case JSONOID:
+		case JSONBOID:
+			return DBZ_TOAST_TEXT_ARRAY;
+		case BYTEAOID:
+			return DBZ_TOAST_BYTES_ARRAY;
+		case INT4OID:
+		case INT8OID:
+		case DATEOID:
+			return DBZ_TOAST_INT_ARRAY;
+		case UUIDOID:
+			return DBZ_TOAST_UUID_ARRAY;
+		default:
+			return DBZ_TOAST_NULL;
+	}
+}
+
+/* Is this element kind one Debezium maps inside arrays? */
+static bool
+array_element_ok(const DbzType *t, Oid elemtype)
+{
+	switch (t->kind)
+	{
+		case DBZ_MONEY:
+		case DBZ_INTERVAL:
+		case DBZ_XML:
+		case DBZ_POINT:
+		case DBZ_UNKNOWN:
+		case DBZ_DOUBLEVECTOR:
+		case DBZ_FLOATVECTOR:
+		case DBZ_SPARSEVECTOR:
+		case DBZ_ARRAY:
+		case DBZ_OMIT:
+			return false;
+		case DBZ_BITS:
+			/* varbit[] is left out; bit(n)[] is the odd case below */
+			return elemtype == BITOID;
+		default:
+			/* name[] is dropped too (a defect walcast copies: policy) */
+			return elemtype != NAMEOID;
+	}
+}
+
+static int
+enum_label_cmp(const void *a, const void *b)
+{
+	Oid			x = ((const WalcastEnumLabel *) a)->oid;
+	Oid			y = ((const WalcastEnumLabel *) b)->oid;
+
+	return x < y ? -1 : x > y ? 1 : 0;
+}
+
+typedef struct SortableLabel
+{
+	float4		sortorder;
+	Oid			oid;
+	char	   *label;
+} SortableLabel;
+
+static int
+sortable_label_cmp(const void *a, const void *b)
+{
+	float4		x = ((const SortableLabel *) a)->sortorder;
+	float4		y = ((const SortableLabel *) b)->sortorder;
+
+	return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/*
+ * Load an enum's labels: "allowed" (labels in sort order, joined with ','
+ * unescaped, as Debezium writes it) and the OID -> label table values are
+ * converted with.  Labels added later are found through the syscache.
+ */
+static void
+load_enum(WalcastConv *cv, DbzType *t, Oid typid)
+{
+	CatCList   *list = SearchSysCacheList1(ENUMTYPOIDNAME,
+										   ObjectIdGetDatum(typid));
+	SortableLabel *sorted = palloc(sizeof(SortableLabel) * Max(list->n_members, 1));
+	StringInfoData allowed;
+	StringInfoData json;
+
+	for (int i = 0; i < list->n_members; i++)
+	{
+		Form_pg_enum e = (Form_pg_enum) GETSTRUCT(&list->members[i]->tuple);
+
+		sorted[i].sortorder = e->enumsortorder;
+		sorted[i].oid = e->oid;
+		sorted[i].label = pstrdup(NameStr(e->enumlabel));
+	}
+	cv->nlabels = list->n_members;
+	ReleaseSysCacheList(list);
+	qsort(sorted, cv->nlabels, sizeof(SortableLabel), sortable_label_cmp);
+	initStringInfo(&allowed);
+	cv->labels = palloc(sizeof(WalcastEnumLabel) * Max(cv->nlabels, 1));
+	for (int i = 0; i < cv->nlabels; i++)
+	{
+		if (i > 0)
+			appendStringInfoChar(&allowed, ',');
+		appendStringInfoString(&allowed, sorted[i].label);
+		initStringInfo(&json);
+		json_append_cstring(&json, sorted[i].label);
+		cv->labels[i].oid = sorted[i].oid;
+		cv->labels[i].json = json.data;
+	}
+	qsort(cv->labels, cv->nlabels, sizeof(WalcastEnumLabel), enum_label_cmp);
+	t->allowed = allowed.data;
+}
+
+static bool init_conv(WalcastConv *cv, DbzType *t, Oid typid, int32 typmod,
+					  const DbzModes *modes);
+
+/*
+ * An array column: the element's mapping and layout.  Returns false when
+ * Debezium leaves the column out.
+ */
+static bool
+init_array(WalcastConv *cv, DbzType *t, Oid elemtype, int32 typmod,
+		   const DbzModes *modes)
+{
+	DbzType    *et = palloc0(sizeof(DbzType));
+	WalcastConv *ecv = palloc0(sizeof(WalcastConv));
+
+	/* an array of a domain has no converter in Debezium */
+	if (get_typtype(elemtype) == TYPTYPE_DOMAIN ||
+		!init_conv(ecv, et, elemtype, typmod, modes) ||
+		!array_element_ok(et, elemtype))
+		return false;
+	get_typlenbyvalalign(elemtype, &ecv->typlen, &ecv->typbyval,
+						 &ecv->typalign);
+	if (elemtype == BITOID)
+	{
+		/*
+		 * Debezium declares bit(n)[] with the schema of one bit(n) value and
+		 * always writes null (it fails to convert the array); copied.
+		 */
+		*t = *et;
+		t->always_null = true;
+		t->toast = DBZ_TOAST_NULL;
+		cv->elem = NULL;
+		return true;
+	}
+	et->elem_required = et->kind == DBZ_ENUM || et->kind == DBZ_TSVECTOR;
+	t->kind = DBZ_ARRAY;
+	t->elem = et;
+	t->toast = array_toast(elemtype);
+	cv->elem = ecv;
+	return true;
+}
+
+/*
+ * Fill in the mapping t and the conversion cv of (base) type typid.
+ * Returns false when Debezium leaves such a column out.  Does catalog
+ * lookups; allocates in the current memory context.
+ */
+static bool
+init_conv(WalcastConv *cv, DbzType *t, Oid typid, int32 typmod,
+		  const DbzModes *modes)
+{
+	Oid			elemtype;
+	Oid			outfunc;
+	bool		isvarlena;
+
+	memset(t, 0, sizeof(DbzType));
+	t->precision = -1;
+	cv->basetypid = typid;
+	cv->dbz = t;
+	t->kind = builtin_kind(typid, typmod, t);
+	if (t->kind == DBZ_OMIT && get_typtype(typid) == TYPTYPE_ENUM)
+	{
+		t->kind = DBZ_ENUM;
+		load_enum(cv, t, typid);
+	}
+	if (t->kind == DBZ_OMIT && OidIsValid(elemtype = get_element_type(typid)))
+	{
+		if (!init_array(cv, t, elemtype, typmod, modes))
+			return false;
+		/* int2vector and oidvector: Debezium's items are required */
+		if (typid == INT2VECTOROID || typid == OIDVECTOROID)
+			((DbzType *) t->elem)->elem_required = true;
+		return true;
+	}
+	if (t->kind == DBZ_OMIT)
+		t->kind = extension_kind(typid);
+	if (t->kind == DBZ_OMIT && modes->include_unknown)
+		t->kind = DBZ_UNKNOWN;
+	if (t->kind == DBZ_OMIT)
+		return false;
+	t->toast = scalar_toast(t->kind);
+	getTypeOutputInfo(typid, &outfunc, &isvarlena);
+	fmgr_info(outfunc, &cv->outfunc);
+	return true;
+}
+
+/* Does the domain, or a domain it is based on, say NOT NULL? */
+static bool
+domain_not_null(Oid typid)
+{
+	for (;;)
+	{
+		HeapTuple	tup = SearchSysCache1(TYPEOID, ObjectIdGetDatum(typid));
+		Form_pg_type typ;
+		bool		notnull;
+
+		if (!HeapTupleIsValid(tup))
+			elog(ERROR, "cache lookup failed for type %u", typid);
+		typ = (Form_pg_type) GETSTRUCT(tup);
+		if (typ->typtype != TYPTYPE_DOMAIN)
+		{
+			ReleaseSysCache(tup);
+			return false;
+		}
+		notnull = typ->typnotnull;
+		typid = typ->typbasetype;
+		ReleaseSysCache(tup);
+		if (notnull)
+			return true;
+	}
 }
 
 /*
  * Fill in the type-dependent parts of col from the attribute.  Returns false
  * when Debezium leaves the column out.  Does catalog lookups; allocates
- * (the output function's FmgrInfo) in the current memory context.
+ * (the output function's FmgrInfo, enum labels) in the current memory
+ * context.
  */
 bool
 walcast_typconv_init_column(WalcastColumn *col, Form_pg_attribute att,
 							const DbzModes *modes)
 {
 	int32		typmod = att->atttypmod;
-	Oid			outfunc;
-	bool		isvarlena;
 
 	col->name = pstrdup(NameStr(att->attname));
 	col->attnum = att->attnum;
 	col->typid = att->atttypid;
 	col->basetypid = getBaseTypeAndTypmod(att->atttypid, &typmod);
-	col->notnull = att->attnotnull;
+	/* a NOT NULL domain makes the field required, as in Debezium */
+	col->notnull = att->attnotnull ||
+		(col->basetypid != col->typid && domain_not_null(col->typid));
 	col->varlena = att->attlen == -1;
-	col->dbz = map_type(col->basetypid, typmod, modes);
-	if (col->dbz.kind == DBZ_OMIT)
-		return false;
-	getTypeOutputInfo(col->basetypid, &outfunc, &isvarlena);
-	fmgr_info(outfunc, &col->outfunc);
-	return true;
+	return init_conv(&col->conv, &col->dbz, col->basetypid, typmod, modes);
 }
 
 /* Append the server's text form of value, as a JSON string. */
 static void
-append_output_text(StringInfo out, const WalcastColumn *col, Datum value)
+append_output_text(StringInfo out, const WalcastConv *cv, Datum value)
 {
-	char	   *s = OutputFunctionCall((FmgrInfo *) &col->outfunc, value);
+	char	   *s = OutputFunctionCall((FmgrInfo *) &cv->outfunc, value);
 
 	json_append_cstring(out, s);
 	pfree(s);
@@ -211,36 +502,284 @@ append_uuid(StringInfo out, Datum value)
 	appendBinaryStringInfo(out, buf, p - buf);
 }
 
+/*
+ * NumericData's on-disk layout is private to utils/adt/numeric.c; these
+ * mirror the parts walcast reads.  The layout (a 2-byte header, in the long
+ * form followed by an int16 weight, then base-10000 digits, most
+ * significant first, without leading or trailing zero digits) has been
+ * stable since PostgreSQL 9.1; 14 added the special values' encodings.
+ * Reading it directly lets precise mode skip numeric_out() and reparsing
+ * its text.
+ */
+#define WC_NBASE 10000
+#define WC_NUMERIC_SIGN_MASK 0xC000
+#define WC_NUMERIC_NEG 0x4000
+#define WC_NUMERIC_SHORT 0x8000
+#define WC_NUMERIC_SPECIAL 0xC000
+#define WC_NUMERIC_SHORT_SIGN_MASK 0x2000
+#define WC_NUMERIC_SHORT_WEIGHT_SIGN_MASK 0x0040
+#define WC_NUMERIC_SHORT_WEIGHT_MASK 0x003F
+
+/* A numeric's digits, as read from its binary form. */
+typedef struct NumericParts
+{
+	bool		special;		/* NaN or an infinity */
+	bool		neg;
+	int			weight;			/* weight of the first digit, in NBASE */
+	int			ndigits;
+	const char *digits;			/* ndigits int16s, maybe unaligned */
+} NumericParts;
+
+static uint16
+read_u16(const char *p)
+{
+	uint16		v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
 static void
-append_numeric(StringInfo out, const WalcastColumn *col, Datum value,
+numeric_parts(struct varlena *num, NumericParts *np)
+{
+	const char *p = VARDATA_ANY(num);
+	int			len = VARSIZE_ANY_EXHDR(num);
+	uint16		h = read_u16(p);
+
+	np->special = (h & WC_NUMERIC_SIGN_MASK) == WC_NUMERIC_SPECIAL;
+	if (np->special)
+		return;
+	if ((h & WC_NUMERIC_SIGN_MASK) == WC_NUMERIC_SHORT)
+	{
+		np->neg = (h & WC_NUMERIC_SHORT_SIGN_MASK) != 0;
+		np->weight = (h & WC_NUMERIC_SHORT_WEIGHT_SIGN_MASK ?
+					  ~WC_NUMERIC_SHORT_WEIGHT_MASK : 0) |
+			(h & WC_NUMERIC_SHORT_WEIGHT_MASK);
+		np->digits = p + sizeof(uint16);
+		np->ndigits = (len - sizeof(uint16)) / sizeof(int16);
+	}
+	else
+	{
+		np->neg = (h & WC_NUMERIC_SIGN_MASK) == WC_NUMERIC_NEG;
+		np->weight = (int16) read_u16(p + sizeof(uint16));
+		np->digits = p + 2 * sizeof(uint16);
+		np->ndigits = (len - 2 * sizeof(uint16)) / sizeof(int16);
+	}
+	while (np->ndigits > 0 && read_u16(np->digits + 2 * (np->ndigits - 1)) == 0)
+		np->ndigits--;
+}
+
+/* limbs (n of them, little-endian base 2^32) = limbs * m + add */
+static int
+limbs_mul_add(uint32 *limbs, int n, uint32 m, uint32 add)
+{
+	uint64		carry = add;
+
+	for (int i = 0; i < n; i++)
+	{
+		uint64		t = (uint64) limbs[i] * m + carry;
+
+		limbs[i] = (uint32) t;
+		carry = t >> 32;
+	}
+	if (carry)
+		limbs[n++] = (uint32) carry;
+	return n;
+}
+
+/* limbs = limbs / d (truncating) */
+static int
+limbs_div(uint32 *limbs, int n, uint32 d)
+{
+	uint64		rem = 0;
+
+	for (int i = n - 1; i >= 0; i--)
+	{
+		uint64		cur = (rem << 32) | limbs[i];
+
+		limbs[i] = (uint32) (cur / d);
+		rem = cur % d;
+	}
+	while (n > 0 && limbs[n - 1] == 0)
+		n--;
+	return n;
+}
+
+/* limbs * 10^e (e may be negative: a truncating division) */
+static int
+limbs_scale10(uint32 *limbs, int n, int e)
+{
+	static const uint32 pow10[] = {1, 10, 100, 1000, 10000, 100000, 1000000,
+	10000000, 100000000, 1000000000};
+
+	while (e > 0)
+	{
+		int			k = Min(e, 9);
+
+		n = limbs_mul_add(limbs, n, pow10[k], 0);
+		e -= k;
+	}
+	while (e < 0 && n > 0)
+	{
+		int			k = Min(-e, 9);
+
+		n = limbs_div(limbs, n, pow10[k]);
+		e += k;
+	}
+	return n;
+}
+
+/*
+ * BigInteger.toByteArray() of (neg ? -1 : 1) * limbs: big-endian two's
+ * complement in the fewest bytes that keep the sign.  Returns the length;
+ * buf needs 4 * n + 1 bytes.
+ */
+static int
+limbs_to_twos(const uint32 *limbs, int n, bool neg, unsigned char *buf)
+{
+	int			len = 4 * n + 1;
+	int			start = 0;
+
+	buf[0] = 0;
+	for (int i = 0; i < n; i++)
+		for (int b = 0; b < 4; b++)
+			buf[len - 1 - (4 * i + b)] = (unsigned char) (limbs[i] >> (8 * b));
+	if (neg)
+	{
+		int			carry = 1;
+
+		for (int i = len - 1; i >= 0; i--)
+		{
+			int			v = (unsigned char) ~buf[i] + carry;
+
+			buf[i] = (unsigned char) v;
+			carry = v >> 8;
+		}
+	}
+	while (len - start > 1 &&
+		   ((buf[start] == 0x00 && !(buf[start + 1] & 0x80)) ||
+			(buf[start] == 0xFF && (buf[start + 1] & 0x80))))
+		start++;
+	if (start > 0)
+		memmove(buf, buf + start, len - start);
+	return len - start;
+}
+
+/*
+ * A precise-mode decimal straight from the numeric's digits: the unscaled
+ * value at the column's scale (Decimal), or with trailing zeros stripped
+ * and a scale of at least 0 (VariableScaleDecimal, Debezium's
+ * stripTrailingZeros()).  Returns false for NaN and infinities, which
+ * Debezium writes as null.
+ */
+static bool
+append_numeric_precise(StringInfo out, const DbzType *type, Datum value)
+{
+	struct varlena *num = PG_DETOAST_DATUM_PACKED(value);
+	NumericParts np;
+	uint32		stacklimbs[32];
+	unsigned char stackbytes[4 * 32 + 1];
+	uint32	   *limbs = stacklimbs;
+	unsigned char *bytes = stackbytes;
+	int			n = 0;
+	int			exp10;
+	int			scale;
+	int			maxlimbs;
+	int			len;
+
+	numeric_parts(num, &np);
+	if (np.special)
+		return false;
+	/* decimal exponent of the last digit */
+	exp10 = (np.weight - (np.ndigits - 1)) * 4;
+	if (type->kind == DBZ_VARDECIMAL)
+	{
+		int			last = np.ndigits > 0 ?
+			read_u16(np.digits + 2 * (np.ndigits - 1)) : 1;
+
+		while (last % 10 == 0)
+		{
+			last /= 10;
+			exp10++;
+		}
+		scale = np.ndigits == 0 || exp10 >= 0 ? 0 : -exp10;
+	}
+	else
+		scale = type->scale;
+	maxlimbs = (4 * np.ndigits + Max(0, exp10 + scale)) / 9 + 2;
+	if (maxlimbs > (int) lengthof(stacklimbs))
+	{
+		limbs = palloc(sizeof(uint32) * maxlimbs);
+		bytes = palloc(4 * maxlimbs + 1);
+	}
+	for (int i = 0; i < np.ndigits; i++)
+		n = limbs_mul_add(limbs, n, WC_NBASE, read_u16(np.digits + 2 * i));
+	/* the digits so far carry exponent (weight - ndigits + 1) * 4 */
+	n = limbs_scale10(limbs, n, (np.weight - (np.ndigits - 1)) * 4 + scale);
+	len = limbs_to_twos(limbs, n, np.neg && n > 0, bytes);
+	dbzvalue_append_decimal_unscaled(out, bytes, len, scale, type);
+	if (limbs != stacklimbs)
+	{
+		pfree(limbs);
+		pfree(bytes);
+	}
+	return true;
+}
+
+/*
+ * numeric: precise mode from the binary form; double and string modes
+ * from numeric_out's text, which is what they print (string) or parse
+ * (double, correctly rounded by strtod).
+ */
+static void
+append_numeric(StringInfo out, const WalcastConv *cv, Datum value,
 			   const DbzModes *modes)
 {
-	char	   *s = OutputFunctionCall((FmgrInfo *) &col->outfunc, value);
+	char	   *s;
 
-	if (!dbzvalue_append_decimal(out, s, &col->dbz, modes))
-		appendStringInfoString(out, "null");	/* NaN, Infinity: as Debezium */
+	if (modes->decimal == DBZ_DECIMAL_PRECISE)
+	{
+		if (!append_numeric_precise(out, cv->dbz, value))
+			appendStringInfoString(out, "null");	/* as Debezium */
+		return;
+	}
+	s = OutputFunctionCall((FmgrInfo *) &cv->outfunc, value);
+	dbzvalue_append_decimal(out, s, cv->dbz, modes);
 	pfree(s);
 }
 
-/* money: a Cash is an int64 count of the smallest currency unit (cents). */
+/*
+ * money: a Cash is an int64 count of cents (lc_monetary with 2 fraction
+ * digits, as Debezium assumes too).  Debezium sets the scale to
+ * money.fraction.digits rounding half up, so with fewer than 2 digits the
+ * value is rounded here; the decimal text then has exactly that scale.
+ */
 static void
-append_money(StringInfo out, const WalcastColumn *col, Datum value,
+append_money(StringInfo out, const WalcastConv *cv, Datum value,
 			 const DbzModes *modes)
 {
 	Cash		c = DatumGetCash(value);
 	uint64		u = c < 0 ? -(uint64) c : (uint64) c;
+	int			digits = modes->money_fraction_digits;
 	char		buf[48];
 
-	snprintf(buf, sizeof(buf), "%s" UINT64_FORMAT ".%02d", c < 0 ? "-" : "",
-			 u / 100, (int) (u % 100));
-	dbzvalue_append_decimal(out, buf, &col->dbz, modes);
+	if (digits == 1)
+		snprintf(buf, sizeof(buf), "%s" UINT64_FORMAT ".%d", c < 0 ? "-" : "",
+				 (u + 5) / 100, (int) ((u + 5) / 10 % 10));
+	else if (digits <= 0)
+		snprintf(buf, sizeof(buf), "%s" UINT64_FORMAT, c < 0 ? "-" : "",
+				 (u + 50) / 100);
+	else
+		snprintf(buf, sizeof(buf), "%s" UINT64_FORMAT ".%02d", c < 0 ? "-" : "",
+				 u / 100, (int) (u % 100));
+	dbzvalue_append_decimal(out, buf, cv->dbz, modes);
 }
 
 static void
-append_temporal(StringInfo out, const WalcastColumn *col, Datum value,
+append_temporal(StringInfo out, const WalcastConv *cv, Datum value,
 				const DbzModes *modes)
 {
-	switch (col->dbz.kind)
+	switch (cv->dbz->kind)
 	{
 		case DBZ_DATE:
 			{
@@ -253,7 +792,7 @@ append_temporal(StringInfo out, const WalcastColumn *col, Datum value,
 				break;
 			}
 		case DBZ_TIME:
-			dbzvalue_append_time(out, DatumGetTimeADT(value), &col->dbz, modes);
+			dbzvalue_append_time(out, DatumGetTimeADT(value), cv->dbz, modes);
 			break;
 		case DBZ_TIMETZ:
 			{
@@ -264,11 +803,11 @@ append_temporal(StringInfo out, const WalcastColumn *col, Datum value,
 			}
 		case DBZ_TIMESTAMP:
 			dbzvalue_append_timestamp(out, DatumGetTimestamp(value),
-									  &col->dbz, modes);
+									  cv->dbz, modes);
 			break;
 		case DBZ_TIMESTAMPTZ:
 			dbzvalue_append_timestamptz(out, DatumGetTimestampTz(value),
-										col->dbz.scale);
+										cv->dbz->scale);
 			break;
 		case DBZ_INTERVAL:
 			{
@@ -283,18 +822,403 @@ append_temporal(StringInfo out, const WalcastColumn *col, Datum value,
 	}
 }
 
-/*
- * Append Debezium's JSON value of a non-null Datum of the column's type.
- * The caller has dealt with NULLs and unchanged TOASTed values.  Detoasts
- * and may allocate in the current memory context (the change context).
- */
-void
-walcast_typconv_append(StringInfo out, const WalcastColumn *col, Datum value,
-					   const DbzModes *modes)
+/* An enum value's label, from the table built with the relation. */
+static void
+append_enum(StringInfo out, const WalcastConv *cv, Datum value)
 {
-	switch (col->dbz.kind)
+	WalcastEnumLabel key;
+	WalcastEnumLabel *found;
+
+	key.oid = DatumGetObjectId(value);
+	found = bsearch(&key, cv->labels, cv->nlabels, sizeof(WalcastEnumLabel),
+					enum_label_cmp);
+	if (found)
+		appendStringInfoString(out, found->json);
+	else
+		append_output_text(out, cv, value); /* a label added since */
+}
+
+/*
+ * hstore's binary layout (contrib/hstore/hstore.h, stable since 9.0): a
+ * count word, then per pair two end offsets (key, value; the value's has a
+ * NULL flag), then the strings.  Pairs are in the order hstore_out lists
+ * them, which is the order Debezium inserts them into its HashMap.
+ */
+#define WC_HS_FLAG_NEWVERSION 0x80000000
+#define WC_HS_COUNT_MASK 0x0FFFFFFF
+#define WC_HENTRY_ISNULL 0x40000000
+#define WC_HENTRY_POSMASK 0x3FFFFFFF
+
+static void
+append_hstore(StringInfo out, const WalcastConv *cv, Datum value,
+			  const DbzModes *modes)
+{
+	struct varlena *hs = PG_DETOAST_DATUM(value);
+	uint32		size;
+	uint32	   *entries;
+	const char *strs;
+	const char **keys;
+	const char **vals;
+	size_t	   *keylens;
+	size_t	   *vallens;
+	int			n;
+	uint32		prev = 0;
+
+	memcpy(&size, VARDATA(hs), sizeof(uint32));
+	if (!(size & WC_HS_FLAG_NEWVERSION) && (size & WC_HS_COUNT_MASK) != 0)
+	{
+		/* a pre-9.0 hstore never rewritten: its text is the safe path */
+		char	   *s = OutputFunctionCall((FmgrInfo *) &cv->outfunc, value);
+
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("cannot convert an hstore value in the pre-9.0 format: \"%s\"", s)));
+	}
+	n = size & WC_HS_COUNT_MASK;
+	entries = (uint32 *) (VARDATA(hs) + sizeof(uint32));
+	strs = (const char *) (entries + 2 * n);
+	keys = palloc(sizeof(char *) * Max(n, 1));
+	vals = palloc(sizeof(char *) * Max(n, 1));
+	keylens = palloc(sizeof(size_t) * Max(n, 1));
+	vallens = palloc(sizeof(size_t) * Max(n, 1));
+	for (int i = 0; i < n; i++)
+	{
+		uint32		kend = entries[2 * i] & WC_HENTRY_POSMASK;
+		uint32		vend = entries[2 * i + 1] & WC_HENTRY_POSMASK;
+
+		keys[i] = strs + prev;
+		keylens[i] = kend - prev;
+		vals[i] = (entries[2 * i + 1] & WC_HENTRY_ISNULL) ? NULL : strs + kend;
+		vallens[i] = vend - kend;
+		prev = vend;
+	}
+	dbzvalue_append_hstore(out, keys, keylens, vals, vallens, n, modes);
+}
+
+/* PostGIS: geometry_out/geography_out give hex EWKB, which Debezium keeps. */
+static void
+append_geometry(StringInfo out, const WalcastConv *cv, Datum value)
+{
+	char	   *hex = OutputFunctionCall((FmgrInfo *) &cv->outfunc, value);
+	size_t		hexlen = strlen(hex);
+	unsigned char *ewkb = palloc(hexlen / 2 + 1);
+
+	for (size_t i = 0; i + 1 < hexlen; i += 2)
+	{
+		int			hi = hex[i] <= '9' ? hex[i] - '0' : (hex[i] | 0x20) - 'a' + 10;
+		int			lo = hex[i + 1] <= '9' ? hex[i + 1] - '0' : (hex[i + 1] | 0x20) - 'a' + 10;
+
+		ewkb[i / 2] = (unsigned char) (hi << 4 | lo);
+	}
+	dbzvalue_append_geometry(out, ewkb, hexlen / 2);
+	pfree(ewkb);
+	pfree(hex);
+}
+
+/* IEEE 754 half precision to float (pgvector's halfvec elements). */
+static float
+half_to_float(uint16 h)
+{
+	uint32		sign = (uint32) (h & 0x8000) << 16;
+	int			exp = (h >> 10) & 0x1F;
+	uint32		mant = h & 0x3FF;
+	uint32		bits;
+	float		f;
+
+	if (exp == 0x1F)
+		bits = sign | 0x7F800000 | (mant << 13);
+	else if (exp == 0)
+	{
+		/* zero or subnormal: mant * 2^-24 */
+		f = (float) mant / 16777216.0f;
+		return sign ? -f : f;
+	}
+	else
+		bits = sign | ((uint32) (exp - 15 + 127) << 23) | (mant << 13);
+	memcpy(&f, &bits, sizeof(f));
+	return f;
+}
+
+/*
+ * pgvector's types (untested here: pgvector is not installed).  Layouts
+ * from pgvector's vector.h, halfvec.h and sparsevec.h: vector and halfvec
+ * are an int16 dimension count, an unused int16 and the elements;
+ * sparsevec is int32 dimensions, int32 nnz, an unused int32, nnz 0-based
+ * int32 indexes, then nnz float values.  Debezium parses the text form, so
+ * elements print as the float text pgvector writes (shortest float
+ * digits), and sparse indexes are the text's 1-based ones.
+ */
+static void
+append_vector(StringInfo out, const WalcastConv *cv, Datum value)
+{
+	struct varlena *v = PG_DETOAST_DATUM(value);
+	const char *p = VARDATA(v);
+
+	if (cv->dbz->kind == DBZ_SPARSEVECTOR)
+	{
+		int32		dim;
+		int32		nnz;
+		const int32 *idx;
+		const float *vals;
+
+		memcpy(&dim, p, sizeof(int32));
+		memcpy(&nnz, p + sizeof(int32), sizeof(int32));
+		idx = (const int32 *) (p + 3 * sizeof(int32));
+		vals = (const float *) (idx + nnz);
+		appendStringInfo(out, "{\"dimensions\":%d,\"vector\":[", dim);
+		for (int i = 0; i < nnz; i++)
+		{
+			appendStringInfo(out, "%s[%d,", i > 0 ? "," : "", idx[i] + 1);
+			json_append_float(out, vals[i]);
+			appendStringInfoChar(out, ']');
+		}
+		appendStringInfoString(out, "]}");
+		return;
+	}
+	{
+		int16		dim;
+
+		memcpy(&dim, p, sizeof(int16));
+		appendStringInfoChar(out, '[');
+		for (int i = 0; i < dim; i++)
+		{
+			if (i > 0)
+				appendStringInfoChar(out, ',');
+			if (cv->dbz->kind == DBZ_DOUBLEVECTOR)
+				json_append_float(out, ((const float *) (p + 4))[i]);
+			else
+				json_append_float(out, half_to_float(((const uint16 *) (p + 4))[i]));
+		}
+		appendStringInfoChar(out, ']');
+	}
+}
+
+static void append_value(StringInfo out, const WalcastConv *cv, Datum value,
+						 const DbzModes *modes);
+
+/* "(x,y)" with Java's Double.toString, as pgjdbc's PGpoint prints. */
+static void
+append_java_point(StringInfo buf, const Point *p)
+{
+	char		num[ENCODE_JAVA_FLOAT_BUFLEN];
+
+	appendStringInfoChar(buf, '(');
+	appendBinaryStringInfo(buf, num, encode_java_double(p->x, num));
+	appendStringInfoChar(buf, ',');
+	appendBinaryStringInfo(buf, num, encode_java_double(p->y, num));
+	appendStringInfoChar(buf, ')');
+}
+
+static void
+append_java_points(StringInfo buf, const Point *p, int n)
+{
+	for (int i = 0; i < n; i++)
+	{
+		if (i > 0)
+			appendStringInfoChar(buf, ',');
+		append_java_point(buf, &p[i]);
+	}
+}
+
+/*
+ * The text pgjdbc's geometric classes (PGbox, PGcircle...) give for a
+ * geometric value, which is what include.unknown.datatypes writes for them:
+ * the server's text re-printed with Java doubles.  Read from the binary
+ * form.  Returns false for other types.
+ */
+static bool
+geometric_java_text(StringInfo buf, Oid typid, Datum value)
+{
+	char		num[ENCODE_JAVA_FLOAT_BUFLEN];
+
+	switch (typid)
+	{
+		case BOXOID:
+			{
+				BOX		   *b = DatumGetBoxP(value);
+
+				append_java_point(buf, &b->high);
+				appendStringInfoChar(buf, ',');
+				append_java_point(buf, &b->low);
+				return true;
+			}
+		case LSEGOID:
+			appendStringInfoChar(buf, '[');
+			append_java_points(buf, DatumGetLsegP(value)->p, 2);
+			appendStringInfoChar(buf, ']');
+			return true;
+		case CIRCLEOID:
+			{
+				CIRCLE	   *c = DatumGetCircleP(value);
+
+				appendStringInfoChar(buf, '<');
+				append_java_point(buf, &c->center);
+				appendStringInfoChar(buf, ',');
+				appendBinaryStringInfo(buf, num, encode_java_double(c->radius, num));
+				appendStringInfoChar(buf, '>');
+				return true;
+			}
+		case LINEOID:
+			{
+				LINE	   *l = DatumGetLineP(value);
+
+				appendStringInfoChar(buf, '{');
+				appendBinaryStringInfo(buf, num, encode_java_double(l->A, num));
+				appendStringInfoChar(buf, ',');
+				appendBinaryStringInfo(buf, num, encode_java_double(l->B, num));
+				appendStringInfoChar(buf, ',');
+				appendBinaryStringInfo(buf, num, encode_java_double(l->C, num));
+				appendStringInfoChar(buf, '}');
+				return true;
+			}
+		case PATHOID:
+			{
+				PATH	   *p = DatumGetPathP(value);
+
+				appendStringInfoChar(buf, p->closed ? '(' : '[');
+				append_java_points(buf, p->p, p->npts);
+				appendStringInfoChar(buf, p->closed ? ')' : ']');
+				return true;
+			}
+		case POLYGONOID:
+			{
+				POLYGON    *p = DatumGetPolygonP(value);
+
+				appendStringInfoChar(buf, '(');
+				append_java_points(buf, p->p, p->npts);
+				appendStringInfoChar(buf, ')');
+				return true;
+			}
+	}
+	return false;
+}
+
+/*
+ * include.unknown.datatypes: the value's text as binary data (geometric
+ * types as pgjdbc prints them).
+ */
+static void
+append_unknown(StringInfo out, const WalcastConv *cv, Datum value,
+			   const DbzModes *modes)
+{
+	StringInfoData buf;
+	char	   *s;
+
+	initStringInfo(&buf);
+	if (geometric_java_text(&buf, cv->basetypid, value))
+	{
+		dbzvalue_append_binary(out, (unsigned char *) buf.data, buf.len, modes);
+		pfree(buf.data);
+		return;
+	}
+	pfree(buf.data);
+	s = OutputFunctionCall((FmgrInfo *) &cv->outfunc, value);
+	dbzvalue_append_binary(out, (unsigned char *) s, strlen(s), modes);
+	pfree(s);
+}
+
+/*
+ * Does a numeric array hold NaN or an infinity?  Debezium then writes the
+ * whole array as null, in every decimal mode.
+ */
+static bool
+array_has_special_numeric(AnyArrayType *arr, const WalcastConv *ecv)
+{
+	array_iter	it;
+	int			nitems = ArrayGetNItems(AARR_NDIM(arr), AARR_DIMS(arr));
+	bool		isnull;
+
+	array_iter_setup(&it, arr);
+	for (int i = 0; i < nitems; i++)
+	{
+		Datum		d = array_iter_next(&it, &isnull, i, ecv->typlen,
+										ecv->typbyval, ecv->typalign);
+		NumericParts np;
+
+		if (isnull)
+			continue;
+		numeric_parts((struct varlena *) DatumGetPointer(d), &np);
+		if (np.special)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * An array: its elements in storage order (a multi-dimensional array is
+ * flattened), NULL elements as null.
+ */
+static void
+append_array(StringInfo out, const WalcastConv *cv, Datum value,
+			 const DbzModes *modes)
+{
+	AnyArrayType *arr = DatumGetAnyArrayP(value);
+	const WalcastConv *ecv = cv->elem;
+	int			nitems = ArrayGetNItems(AARR_NDIM(arr), AARR_DIMS(arr));
+	array_iter	it;
+	bool		isnull;
+
+	if (ecv->basetypid == NUMERICOID && array_has_special_numeric(arr, ecv))
+	{
+		appendStringInfoString(out, "null");
+		return;
+	}
+	array_iter_setup(&it, arr);
+	appendStringInfoChar(out, '[');
+	for (int i = 0; i < nitems; i++)
+	{
+		Datum		d = array_iter_next(&it, &isnull, i, ecv->typlen,
+										ecv->typbyval, ecv->typalign);
+
+		if (i > 0)
+			appendStringInfoChar(out, ',');
+		if (isnull)
+			appendStringInfoString(out, "null");
+		else
+			append_value(out, ecv, d, modes);
+	}
+	appendStringInfoChar(out, ']');
+}
+
+/* Text-like values whose bytes are the text: no output function needed. */
+static void
+append_string(StringInfo out, const WalcastConv *cv, Datum value)
+{
+	switch (cv->basetypid)
+	{
+		case TEXTOID:
+		case VARCHAROID:
+		case BPCHAROID:
+		case JSONOID:
+			{
+				text	   *t = DatumGetTextPP(value);
+
+				json_append_string(out, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+				break;
+			}
+		case NAMEOID:
+			json_append_cstring(out, NameStr(*DatumGetName(value)));
+			break;
+		default:
+			append_output_text(out, cv, value);
+			break;
+	}
+}
+
+/* One non-null value of the conversion's type. */
+static void
+append_value(StringInfo out, const WalcastConv *cv, Datum value,
+			 const DbzModes *modes)
+{
+	switch (cv->dbz->kind)
 	{
 		case DBZ_BOOL:
+			if (cv->basetypid == BITOID)
+			{
+				VarBit	   *vb = DatumGetVarBitP(value);
+
+				value = BoolGetDatum(VARBITLEN(vb) > 0 && (VARBITS(vb)[0] & 0x80));
+			}
 			if (DatumGetBool(value))
 				appendBinaryStringInfo(out, "true", 4);
 			else
@@ -307,7 +1231,7 @@ walcast_typconv_append(StringInfo out, const WalcastColumn *col, Datum value,
 			json_append_int64(out, DatumGetInt32(value));
 			break;
 		case DBZ_INT64:
-			if (col->basetypid == OIDOID)
+			if (cv->basetypid == OIDOID)
 				json_append_int64(out, DatumGetObjectId(value));
 			else
 				json_append_int64(out, DatumGetInt64(value));
@@ -320,33 +1244,18 @@ walcast_typconv_append(StringInfo out, const WalcastColumn *col, Datum value,
 			break;
 		case DBZ_DECIMAL:
 		case DBZ_VARDECIMAL:
-			append_numeric(out, col, value, modes);
+			append_numeric(out, cv, value, modes);
 			break;
 		case DBZ_MONEY:
-			append_money(out, col, value, modes);
+			append_money(out, cv, value, modes);
 			break;
 		case DBZ_STRING:
 		case DBZ_BPCHAR:
 		case DBZ_XML:
-			if (col->basetypid == TEXTOID || col->basetypid == VARCHAROID ||
-				col->basetypid == BPCHAROID)
-			{
-				text	   *t = DatumGetTextPP(value);
-
-				json_append_string(out, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
-			}
-			else
-				append_output_text(out, col, value);
-			break;
 		case DBZ_JSON:
-			if (col->basetypid == JSONOID)
-			{
-				text	   *t = DatumGetTextPP(value);
-
-				json_append_string(out, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
-			}
-			else
-				append_output_text(out, col, value);
+		case DBZ_LTREE:
+		case DBZ_TSVECTOR:
+			append_string(out, cv, value);
 			break;
 		case DBZ_BYTES:
 			{
@@ -357,13 +1266,8 @@ walcast_typconv_append(StringInfo out, const WalcastColumn *col, Datum value,
 				break;
 			}
 		case DBZ_UNKNOWN:
-			{
-				char	   *s = OutputFunctionCall((FmgrInfo *) &col->outfunc, value);
-
-				dbzvalue_append_binary(out, (unsigned char *) s, strlen(s), modes);
-				pfree(s);
-				break;
-			}
+			append_unknown(out, cv, value, modes);
+			break;
 		case DBZ_UUID:
 			append_uuid(out, value);
 			break;
@@ -373,11 +1277,58 @@ walcast_typconv_append(StringInfo out, const WalcastColumn *col, Datum value,
 		case DBZ_TIMESTAMP:
 		case DBZ_TIMESTAMPTZ:
 		case DBZ_INTERVAL:
-			append_temporal(out, col, value, modes);
+			append_temporal(out, cv, value, modes);
+			break;
+		case DBZ_BITS:
+			{
+				VarBit	   *vb = DatumGetVarBitP(value);
+
+				dbzvalue_append_bits(out, VARBITS(vb), VARBITLEN(vb));
+				break;
+			}
+		case DBZ_ENUM:
+			append_enum(out, cv, value);
+			break;
+		case DBZ_HSTORE:
+			append_hstore(out, cv, value, modes);
+			break;
+		case DBZ_POINT:
+			{
+				Point	   *pt = DatumGetPointP(value);
+
+				dbzvalue_append_point(out, pt->x, pt->y);
+				break;
+			}
+		case DBZ_GEOMETRY:
+		case DBZ_GEOGRAPHY:
+			append_geometry(out, cv, value);
+			break;
+		case DBZ_DOUBLEVECTOR:
+		case DBZ_FLOATVECTOR:
+		case DBZ_SPARSEVECTOR:
+			append_vector(out, cv, value);
+			break;
+		case DBZ_ARRAY:
+			append_array(out, cv, value, modes);
 			break;
 		case DBZ_OMIT:
-			elog(ERROR, "column \"%s\" has no Debezium mapping", col->name);
+			elog(ERROR, "type %u has no Debezium mapping", cv->basetypid);
 	}
+}
+
+/*
+ * Append Debezium's JSON value of a non-null Datum of the column's type.
+ * The caller has dealt with NULLs and unchanged TOASTed values.  Detoasts
+ * and may allocate in the current memory context (the change context).
+ */
+void
+walcast_typconv_append(StringInfo out, const WalcastColumn *col, Datum value,
+					   const DbzModes *modes)
+{
+	if (col->dbz.always_null)
+		appendBinaryStringInfo(out, "null", 4);
+	else
+		append_value(out, &col->conv, value, modes);
 }
 
 /*
@@ -420,6 +1371,46 @@ append_zero_value(StringInfo out, const WalcastColumn *col,
 	}
 }
 
+/*
+ * Does Debezium parse defaults of this column's type?  Its
+ * PostgresDefaultValueConverter has mappers for these base types and for
+ * enums only; a struct-valued default (VariableScaleDecimal) is dropped.
+ */
+static bool
+has_default_mapper(const WalcastColumn *col)
+{
+	if (col->dbz.kind == DBZ_ENUM)
+		return true;
+	switch (col->basetypid)
+	{
+		case BITOID:
+		case VARBITOID:
+		case BOOLOID:
+		case BPCHAROID:
+		case VARCHAROID:
+		case TEXTOID:
+		case FLOAT4OID:
+		case FLOAT8OID:
+		case INT2OID:
+		case INT4OID:
+		case INT8OID:
+		case JSONOID:
+		case JSONBOID:
+		case XMLOID:
+		case UUIDOID:
+		case DATEOID:
+		case TIMEOID:
+		case TIMESTAMPOID:
+		case TIMESTAMPTZOID:
+		case INTERVALOID:
+			return true;
+		case NUMERICOID:
+			return col->dbz.kind == DBZ_DECIMAL;
+		default:
+			return false;
+	}
+}
+
 /* Strip the casts PostgreSQL wraps around a column default. */
 static Node *
 strip_casts(Node *node)
@@ -457,8 +1448,7 @@ walcast_typconv_set_default(WalcastColumn *col, Relation rel,
 	StringInfoData buf;
 
 	col->default_json = NULL;
-	if (col->dbz.kind == DBZ_VARDECIMAL || col->dbz.kind == DBZ_BYTES ||
-		col->dbz.kind == DBZ_MONEY || col->dbz.kind == DBZ_UNKNOWN)
+	if (!has_default_mapper(col))
 		return;
 	expr = build_column_default(rel, col->attnum);
 	if (expr == NULL)

@@ -17,6 +17,30 @@
 
 #include "common/dbzschema.h"
 
+/* An enum label: the label's OID and its text, rendered as JSON. */
+typedef struct WalcastEnumLabel
+{
+	Oid			oid;
+	char	   *json;			/* "label", quoted and escaped */
+} WalcastEnumLabel;
+
+/*
+ * How to convert values of one (base) type: a column's, or an array
+ * column's element type.  Filled once per relation.
+ */
+typedef struct WalcastConv
+{
+	Oid			basetypid;		/* the type after resolving domains */
+	const DbzType *dbz;			/* its Debezium mapping */
+	FmgrInfo	outfunc;		/* the type's output function */
+	int16		typlen;			/* for array elements */
+	bool		typbyval;
+	char		typalign;
+	WalcastEnumLabel *labels;	/* enums: labels sorted by OID */
+	int			nlabels;
+	struct WalcastConv *elem;	/* arrays: the element's conversion */
+} WalcastConv;
+
 /* One column of a relation as walcast writes it. */
 typedef struct WalcastColumn
 {
@@ -30,7 +54,7 @@ typedef struct WalcastColumn
 	bool		in_key;			/* part of the key */
 	bool		varlena;		/* may be TOASTed */
 	DbzType		dbz;			/* Debezium kind and parameters */
-	FmgrInfo	outfunc;		/* the type's output function */
+	WalcastConv conv;			/* how values are converted */
 	char	   *default_json;	/* rendered column default, or NULL */
 } WalcastColumn;
 

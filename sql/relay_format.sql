@@ -24,7 +24,7 @@ FROM pg_logical_slot_peek_binary_changes('regression_slot', NULL, NULL, 'output.
 SELECT count(*) AS schema_records FROM pg_logical_slot_peek_binary_changes('regression_slot', NULL, NULL, 'output.format', 'relay'),
   LATERAL regexp_matches(convert_from(data, 'UTF8'), '(^|\n|\})S [0-9]+ ', 'g');
 -- a small relay.batch.bytes splits a transaction; only its last message ends with C
-SELECT convert_from(data, 'UTF8') ~ 'C [0-9A-F]+/[0-9A-F]+\n$' AS closed, length(data) AS bytes
+SELECT convert_from(data, 'UTF8') ~ 'C [0-9A-F]+/[0-9A-F]+\n$' AS closed, convert_from(data, 'UTF8') ~ '^E ' AS starts_with_event
 FROM pg_logical_slot_peek_binary_changes('regression_slot', NULL, NULL, 'output.format', 'relay', 'relay.batch.bytes', '100');
 SELECT count(*) FROM pg_logical_slot_get_binary_changes('regression_slot', NULL, NULL, 'output.format', 'relay');
 SELECT 'stop' FROM pg_drop_replication_slot('regression_slot');
