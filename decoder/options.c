@@ -91,6 +91,8 @@ static const OptionDef option_defs[] = {
 	{"provide.transaction.metadata", OPT_BOOL, OFF(provide_tx_metadata)},
 	{"publication.name", OPT_STRING, OFF(publication_name)},
 	{"skipped.operations", OPT_SKIPPED_OPS, 0},
+	{"schema.include.list", OPT_REGEX_LIST, OFF(schema_include)},
+	{"schema.exclude.list", OPT_REGEX_LIST, OFF(schema_exclude)},
 	{"table.include.list", OPT_REGEX_LIST, OFF(table_include)},
 	{"table.exclude.list", OPT_REGEX_LIST, OFF(table_exclude)},
 	{"column.include.list", OPT_REGEX_LIST, OFF(column_include)},
@@ -326,6 +328,10 @@ parse_one(const OptionDef *def, DefElem *elem, DecoderOptions *opts)
 static void
 check_combinations(DecoderOptions *opts)
 {
+	if (opts->schema_include.n > 0 && opts->schema_exclude.n > 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("options \"schema.include.list\" and \"schema.exclude.list\" cannot be used together")));
 	if (opts->table_include.n > 0 && opts->table_exclude.n > 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),

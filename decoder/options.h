@@ -45,6 +45,8 @@ typedef struct DecoderOptions
 	bool		skip_update;
 	bool		skip_delete;
 	bool		skip_truncate;
+	WalcastRegexList schema_include;
+	WalcastRegexList schema_exclude;
 	WalcastRegexList table_include;
 	WalcastRegexList table_exclude;
 	WalcastRegexList column_include;

@@ -170,11 +170,21 @@ check_publication(Relation rel, RelationInfo *info)
 	info->pub_truncate = pub->pubactions.pubtruncate;
 }
 
+/*
+ * Is the table left out by schema.include/exclude.list or
+ * table.include/exclude.list?  Schemas are matched by name, tables by
+ * schema.table, as Debezium does.
+ */
 static bool
 table_filtered_out(RelationInfo *info)
 {
 	const DecoderOptions *opts = settings.opts;
 
+	if (opts->schema_include.n > 0 &&
+		!walcast_regex_list_match(&opts->schema_include, info->schema_name))
+		return true;
+	if (walcast_regex_list_match(&opts->schema_exclude, info->schema_name))
+		return true;
 	if (opts->table_include.n > 0)
 		return !walcast_regex_list_match(&opts->table_include,
 										 info->data_collection);

@@ -1,5 +1,6 @@
 -- filtering: table and column include/exclude lists, publication.name, skipped.operations
 SET synchronous_commit = on;
+\set VERBOSITY terse
 
 CREATE SCHEMA other;
 CREATE TABLE included (id int PRIMARY KEY, v text);
@@ -19,6 +20,9 @@ UPDATE included SET v = 'y';
 DELETE FROM included;
 SELECT data::json->>'topic' AS topic, data::json->'value'->>'op' AS op FROM pg_logical_slot_peek_changes('regression_slot', NULL, NULL, 'output.format', 'record', 'schemas.enable', 'false', 'table.include.list', 'public.included,public.also_.*');
 SELECT data::json->>'topic' AS topic FROM pg_logical_slot_peek_changes('regression_slot', NULL, NULL, 'output.format', 'record', 'table.exclude.list', 'public\.(excluded|users|included),OTHER\..*');
+SELECT data::json->>'topic' AS topic FROM pg_logical_slot_peek_changes('regression_slot', NULL, NULL, 'output.format', 'record', 'schema.include.list', 'other');
+SELECT DISTINCT data::json->>'topic' AS topic FROM pg_logical_slot_peek_changes('regression_slot', NULL, NULL, 'output.format', 'record', 'schema.exclude.list', 'pub.*') ORDER BY 1;
+SELECT data FROM pg_logical_slot_peek_changes('regression_slot', NULL, NULL, 'schema.include.list', 'a', 'schema.exclude.list', 'b');
 SELECT data FROM pg_logical_slot_peek_changes('regression_slot', NULL, NULL, 'include.volatile', '0', 'output.format', 'record', 'schemas.enable', 'false', 'table.include.list', 'public.users', 'column.exclude.list', 'public.users.password,public.users.ssn,public.users.id');
 SELECT data::json->'value'->'after' AS after FROM pg_logical_slot_peek_changes('regression_slot', NULL, NULL, 'output.format', 'record', 'schemas.enable', 'false', 'table.include.list', 'public.users', 'column.include.list', 'public.users.(id|name)');
 SELECT data::json->>'topic' AS topic, data::json->'value'->>'op' AS op FROM pg_logical_slot_peek_changes('regression_slot', NULL, NULL, 'output.format', 'record', 'schemas.enable', 'false', 'publication.name', 'pub_some');
