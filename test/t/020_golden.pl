@@ -16,7 +16,7 @@ use Test::More;
 
 my $golden = abs_path(dirname(__FILE__) . '/../golden');
 my @cases = sort glob("$golden/cases/*");
-ok(@cases >= 38, 'the golden cases are there');
+ok(@cases >= 49, 'the golden cases are there');
 
 my $node = PostgreSQL::Test::Cluster->new('golden');
 $node->init(allows_streaming => 'logical');

@@ -1,0 +1,6 @@
+INSERT INTO t VALUES (1, 123.45, 10.1111, 1234.11, '{1.5,-2}', '{1.50,10,0.001}', 2.25, 3);
+INSERT INTO t VALUES (2, -1.1, 1e20, -0.01, '{NULL}', '{NaN}', NULL, NULL);
+INSERT INTO t VALUES (3, 'NaN', 'Infinity', '92233720368547758.07', '{NaN}', '{Infinity,-Infinity}', 'NaN', NULL);
+INSERT INTO t VALUES (4, 0, '-Infinity', 0, '{}', '{123456789012345678901234567890.123456789,1e-20}', 0, 0);
+INSERT INTO nn VALUES (1, 1, 1, 1, '{1}');
+DELETE FROM nn WHERE id = 1;
