@@ -9,8 +9,8 @@ EXTVERSION = 0.1.0
 
 MODULE_big = walcast
 OBJS = decoder/plugin.o decoder/options.o decoder/relcache.o decoder/event.o \
-	decoder/typconv.o common/json.o common/encode.o common/dbzschema.o \
-	common/dbzvalue.o
+	decoder/typconv.o decoder/typnumeric.o decoder/typext.o common/json.o \
+	common/encode.o common/dbzschema.o common/dbzvalue.o
 PGFILEDESC = "walcast - Debezium-shaped JSON logical decoding output plugin"
 
 REGRESS = options insert update delete truncate transactions keys \

@@ -15,6 +15,12 @@
  * knows Debezium's rules; the other types go through their output function,
  * whose text is what Debezium writes.
  *
+ * The module has three files sharing the private decoder/typconv_int.h:
+ * this one maps types to Debezium kinds, dispatches values and renders
+ * column defaults; typnumeric.c turns numeric's binary form into precise
+ * decimal bytes; typext.c converts the extension types and the unknown
+ * ones (geometric types as pgjdbc prints them).
+ *
  * Arrays: one level of JSON array, elements converted like scalars of the
  * element type.  A multi-dimensional array is flattened in storage
  * (row-major) order: Debezium itself writes nulls or Java identity strings
@@ -52,9 +58,8 @@
 #include "utils/varbit.h"
 
 #include "common/dbzvalue.h"
-#include "common/encode.h"
 #include "common/json.h"
-#include "decoder/typconv.h"
+#include "decoder/typconv_int.h"
 
 /* Days between 1970-01-01 and PostgreSQL's epoch, 2000-01-01. */
 #define PG_EPOCH_DAYS (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE)
@@ -503,230 +508,6 @@ append_uuid(StringInfo out, Datum value)
 }
 
 /*
- * NumericData's on-disk layout is private to utils/adt/numeric.c; these
- * mirror the parts walcast reads.  The layout (a 2-byte header, in the long
- * form followed by an int16 weight, then base-10000 digits, most
- * significant first, without leading or trailing zero digits) has been
- * stable since PostgreSQL 9.1; 14 added the special values' encodings.
- * Reading it directly lets precise mode skip numeric_out() and reparsing
- * its text.
- */
-#define WC_NBASE 10000
-#define WC_NUMERIC_SIGN_MASK 0xC000
-#define WC_NUMERIC_NEG 0x4000
-#define WC_NUMERIC_SHORT 0x8000
-#define WC_NUMERIC_SPECIAL 0xC000
-#define WC_NUMERIC_SHORT_SIGN_MASK 0x2000
-#define WC_NUMERIC_SHORT_WEIGHT_SIGN_MASK 0x0040
-#define WC_NUMERIC_SHORT_WEIGHT_MASK 0x003F
-
-/* A numeric's digits, as read from its binary form. */
-typedef struct NumericParts
-{
-	bool		special;		/* NaN or an infinity */
-	bool		neg;
-	int			weight;			/* weight of the first digit, in NBASE */
-	int			ndigits;
-	const char *digits;			/* ndigits int16s, maybe unaligned */
-} NumericParts;
-
-static uint16
-read_u16(const char *p)
-{
-	uint16		v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static void
-numeric_parts(struct varlena *num, NumericParts *np)
-{
-	const char *p = VARDATA_ANY(num);
-	int			len = VARSIZE_ANY_EXHDR(num);
-	uint16		h = read_u16(p);
-
-	np->special = (h & WC_NUMERIC_SIGN_MASK) == WC_NUMERIC_SPECIAL;
-	if (np->special)
-		return;
-	if ((h & WC_NUMERIC_SIGN_MASK) == WC_NUMERIC_SHORT)
-	{
-		np->neg = (h & WC_NUMERIC_SHORT_SIGN_MASK) != 0;
-		np->weight = (h & WC_NUMERIC_SHORT_WEIGHT_SIGN_MASK ?
-					  ~WC_NUMERIC_SHORT_WEIGHT_MASK : 0) |
-			(h & WC_NUMERIC_SHORT_WEIGHT_MASK);
-		np->digits = p + sizeof(uint16);
-		np->ndigits = (len - sizeof(uint16)) / sizeof(int16);
-	}
-	else
-	{
-		np->neg = (h & WC_NUMERIC_SIGN_MASK) == WC_NUMERIC_NEG;
-		np->weight = (int16) read_u16(p + sizeof(uint16));
-		np->digits = p + 2 * sizeof(uint16);
-		np->ndigits = (len - 2 * sizeof(uint16)) / sizeof(int16);
-	}
-	while (np->ndigits > 0 && read_u16(np->digits + 2 * (np->ndigits - 1)) == 0)
-		np->ndigits--;
-}
-
-/* limbs (n of them, little-endian base 2^32) = limbs * m + add */
-static int
-limbs_mul_add(uint32 *limbs, int n, uint32 m, uint32 add)
-{
-	uint64		carry = add;
-
-	for (int i = 0; i < n; i++)
-	{
-		uint64		t = (uint64) limbs[i] * m + carry;
-
-		limbs[i] = (uint32) t;
-		carry = t >> 32;
-	}
-	if (carry)
-		limbs[n++] = (uint32) carry;
-	return n;
-}
-
-/* limbs = limbs / d (truncating) */
-static int
-limbs_div(uint32 *limbs, int n, uint32 d)
-{
-	uint64		rem = 0;
-
-	for (int i = n - 1; i >= 0; i--)
-	{
-		uint64		cur = (rem << 32) | limbs[i];
-
-		limbs[i] = (uint32) (cur / d);
-		rem = cur % d;
-	}
-	while (n > 0 && limbs[n - 1] == 0)
-		n--;
-	return n;
-}
-
-/* limbs * 10^e (e may be negative: a truncating division) */
-static int
-limbs_scale10(uint32 *limbs, int n, int e)
-{
-	static const uint32 pow10[] = {1, 10, 100, 1000, 10000, 100000, 1000000,
-	10000000, 100000000, 1000000000};
-
-	while (e > 0)
-	{
-		int			k = Min(e, 9);
-
-		n = limbs_mul_add(limbs, n, pow10[k], 0);
-		e -= k;
-	}
-	while (e < 0 && n > 0)
-	{
-		int			k = Min(-e, 9);
-
-		n = limbs_div(limbs, n, pow10[k]);
-		e += k;
-	}
-	return n;
-}
-
-/*
- * BigInteger.toByteArray() of (neg ? -1 : 1) * limbs: big-endian two's
- * complement in the fewest bytes that keep the sign.  Returns the length;
- * buf needs 4 * n + 1 bytes.
- */
-static int
-limbs_to_twos(const uint32 *limbs, int n, bool neg, unsigned char *buf)
-{
-	int			len = 4 * n + 1;
-	int			start = 0;
-
-	buf[0] = 0;
-	for (int i = 0; i < n; i++)
-		for (int b = 0; b < 4; b++)
-			buf[len - 1 - (4 * i + b)] = (unsigned char) (limbs[i] >> (8 * b));
-	if (neg)
-	{
-		int			carry = 1;
-
-		for (int i = len - 1; i >= 0; i--)
-		{
-			int			v = (unsigned char) ~buf[i] + carry;
-
-			buf[i] = (unsigned char) v;
-			carry = v >> 8;
-		}
-	}
-	while (len - start > 1 &&
-		   ((buf[start] == 0x00 && !(buf[start + 1] & 0x80)) ||
-			(buf[start] == 0xFF && (buf[start + 1] & 0x80))))
-		start++;
-	if (start > 0)
-		memmove(buf, buf + start, len - start);
-	return len - start;
-}
-
-/*
- * A precise-mode decimal straight from the numeric's digits: the unscaled
- * value at the column's scale (Decimal), or with trailing zeros stripped
- * and a scale of at least 0 (VariableScaleDecimal, Debezium's
- * stripTrailingZeros()).  Returns false for NaN and infinities, which
- * Debezium writes as null.
- */
-static bool
-append_numeric_precise(StringInfo out, const DbzType *type, Datum value)
-{
-	struct varlena *num = PG_DETOAST_DATUM_PACKED(value);
-	NumericParts np;
-	uint32		stacklimbs[32];
-	unsigned char stackbytes[4 * 32 + 1];
-	uint32	   *limbs = stacklimbs;
-	unsigned char *bytes = stackbytes;
-	int			n = 0;
-	int			exp10;
-	int			scale;
-	int			maxlimbs;
-	int			len;
-
-	numeric_parts(num, &np);
-	if (np.special)
-		return false;
-	/* decimal exponent of the last digit */
-	exp10 = (np.weight - (np.ndigits - 1)) * 4;
-	if (type->kind == DBZ_VARDECIMAL)
-	{
-		int			last = np.ndigits > 0 ?
-			read_u16(np.digits + 2 * (np.ndigits - 1)) : 1;
-
-		while (last % 10 == 0)
-		{
-			last /= 10;
-			exp10++;
-		}
-		scale = np.ndigits == 0 || exp10 >= 0 ? 0 : -exp10;
-	}
-	else
-		scale = type->scale;
-	maxlimbs = (4 * np.ndigits + Max(0, exp10 + scale)) / 9 + 2;
-	if (maxlimbs > (int) lengthof(stacklimbs))
-	{
-		limbs = palloc(sizeof(uint32) * maxlimbs);
-		bytes = palloc(4 * maxlimbs + 1);
-	}
-	for (int i = 0; i < np.ndigits; i++)
-		n = limbs_mul_add(limbs, n, WC_NBASE, read_u16(np.digits + 2 * i));
-	/* the digits so far carry exponent (weight - ndigits + 1) * 4 */
-	n = limbs_scale10(limbs, n, (np.weight - (np.ndigits - 1)) * 4 + scale);
-	len = limbs_to_twos(limbs, n, np.neg && n > 0, bytes);
-	dbzvalue_append_decimal_unscaled(out, bytes, len, scale, type);
-	if (limbs != stacklimbs)
-	{
-		pfree(limbs);
-		pfree(bytes);
-	}
-	return true;
-}
-
-/*
  * numeric: precise mode from the binary form; double and string modes
  * from numeric_out's text, which is what they print (string) or parse
  * (double, correctly rounded by strtod).
@@ -739,7 +520,7 @@ append_numeric(StringInfo out, const WalcastConv *cv, Datum value,
 
 	if (modes->decimal == DBZ_DECIMAL_PRECISE)
 	{
-		if (!append_numeric_precise(out, cv->dbz, value))
+		if (!walcast_typnumeric_append_precise(out, cv->dbz, value))
 			appendStringInfoString(out, "null");	/* as Debezium */
 		return;
 	}
@@ -838,284 +619,8 @@ append_enum(StringInfo out, const WalcastConv *cv, Datum value)
 		append_output_text(out, cv, value); /* a label added since */
 }
 
-/*
- * hstore's binary layout (contrib/hstore/hstore.h, stable since 9.0): a
- * count word, then per pair two end offsets (key, value; the value's has a
- * NULL flag), then the strings.  Pairs are in the order hstore_out lists
- * them, which is the order Debezium inserts them into its HashMap.
- */
-#define WC_HS_FLAG_NEWVERSION 0x80000000
-#define WC_HS_COUNT_MASK 0x0FFFFFFF
-#define WC_HENTRY_ISNULL 0x40000000
-#define WC_HENTRY_POSMASK 0x3FFFFFFF
-
-static void
-append_hstore(StringInfo out, const WalcastConv *cv, Datum value,
-			  const DbzModes *modes)
-{
-	struct varlena *hs = PG_DETOAST_DATUM(value);
-	uint32		size;
-	uint32	   *entries;
-	const char *strs;
-	const char **keys;
-	const char **vals;
-	size_t	   *keylens;
-	size_t	   *vallens;
-	int			n;
-	uint32		prev = 0;
-
-	memcpy(&size, VARDATA(hs), sizeof(uint32));
-	if (!(size & WC_HS_FLAG_NEWVERSION) && (size & WC_HS_COUNT_MASK) != 0)
-	{
-		/* a pre-9.0 hstore never rewritten: its text is the safe path */
-		char	   *s = OutputFunctionCall((FmgrInfo *) &cv->outfunc, value);
-
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("cannot convert an hstore value in the pre-9.0 format: \"%s\"", s)));
-	}
-	n = size & WC_HS_COUNT_MASK;
-	entries = (uint32 *) (VARDATA(hs) + sizeof(uint32));
-	strs = (const char *) (entries + 2 * n);
-	keys = palloc(sizeof(char *) * Max(n, 1));
-	vals = palloc(sizeof(char *) * Max(n, 1));
-	keylens = palloc(sizeof(size_t) * Max(n, 1));
-	vallens = palloc(sizeof(size_t) * Max(n, 1));
-	for (int i = 0; i < n; i++)
-	{
-		uint32		kend = entries[2 * i] & WC_HENTRY_POSMASK;
-		uint32		vend = entries[2 * i + 1] & WC_HENTRY_POSMASK;
-
-		keys[i] = strs + prev;
-		keylens[i] = kend - prev;
-		vals[i] = (entries[2 * i + 1] & WC_HENTRY_ISNULL) ? NULL : strs + kend;
-		vallens[i] = vend - kend;
-		prev = vend;
-	}
-	dbzvalue_append_hstore(out, keys, keylens, vals, vallens, n, modes);
-}
-
-/* PostGIS: geometry_out/geography_out give hex EWKB, which Debezium keeps. */
-static void
-append_geometry(StringInfo out, const WalcastConv *cv, Datum value)
-{
-	char	   *hex = OutputFunctionCall((FmgrInfo *) &cv->outfunc, value);
-	size_t		hexlen = strlen(hex);
-	unsigned char *ewkb = palloc(hexlen / 2 + 1);
-
-	for (size_t i = 0; i + 1 < hexlen; i += 2)
-	{
-		int			hi = hex[i] <= '9' ? hex[i] - '0' : (hex[i] | 0x20) - 'a' + 10;
-		int			lo = hex[i + 1] <= '9' ? hex[i + 1] - '0' : (hex[i + 1] | 0x20) - 'a' + 10;
-
-		ewkb[i / 2] = (unsigned char) (hi << 4 | lo);
-	}
-	dbzvalue_append_geometry(out, ewkb, hexlen / 2);
-	pfree(ewkb);
-	pfree(hex);
-}
-
-/* IEEE 754 half precision to float (pgvector's halfvec elements). */
-static float
-half_to_float(uint16 h)
-{
-	uint32		sign = (uint32) (h & 0x8000) << 16;
-	int			exp = (h >> 10) & 0x1F;
-	uint32		mant = h & 0x3FF;
-	uint32		bits;
-	float		f;
-
-	if (exp == 0x1F)
-		bits = sign | 0x7F800000 | (mant << 13);
-	else if (exp == 0)
-	{
-		/* zero or subnormal: mant * 2^-24 */
-		f = (float) mant / 16777216.0f;
-		return sign ? -f : f;
-	}
-	else
-		bits = sign | ((uint32) (exp - 15 + 127) << 23) | (mant << 13);
-	memcpy(&f, &bits, sizeof(f));
-	return f;
-}
-
-/*
- * pgvector's types (untested here: pgvector is not installed).  Layouts
- * from pgvector's vector.h, halfvec.h and sparsevec.h: vector and halfvec
- * are an int16 dimension count, an unused int16 and the elements;
- * sparsevec is int32 dimensions, int32 nnz, an unused int32, nnz 0-based
- * int32 indexes, then nnz float values.  Debezium parses the text form, so
- * elements print as the float text pgvector writes (shortest float
- * digits), and sparse indexes are the text's 1-based ones.
- */
-static void
-append_vector(StringInfo out, const WalcastConv *cv, Datum value)
-{
-	struct varlena *v = PG_DETOAST_DATUM(value);
-	const char *p = VARDATA(v);
-
-	if (cv->dbz->kind == DBZ_SPARSEVECTOR)
-	{
-		int32		dim;
-		int32		nnz;
-		const int32 *idx;
-		const float *vals;
-
-		memcpy(&dim, p, sizeof(int32));
-		memcpy(&nnz, p + sizeof(int32), sizeof(int32));
-		idx = (const int32 *) (p + 3 * sizeof(int32));
-		vals = (const float *) (idx + nnz);
-		appendStringInfo(out, "{\"dimensions\":%d,\"vector\":[", dim);
-		for (int i = 0; i < nnz; i++)
-		{
-			appendStringInfo(out, "%s[%d,", i > 0 ? "," : "", idx[i] + 1);
-			json_append_float(out, vals[i]);
-			appendStringInfoChar(out, ']');
-		}
-		appendStringInfoString(out, "]}");
-		return;
-	}
-	{
-		int16		dim;
-
-		memcpy(&dim, p, sizeof(int16));
-		appendStringInfoChar(out, '[');
-		for (int i = 0; i < dim; i++)
-		{
-			if (i > 0)
-				appendStringInfoChar(out, ',');
-			if (cv->dbz->kind == DBZ_DOUBLEVECTOR)
-				json_append_float(out, ((const float *) (p + 4))[i]);
-			else
-				json_append_float(out, half_to_float(((const uint16 *) (p + 4))[i]));
-		}
-		appendStringInfoChar(out, ']');
-	}
-}
-
 static void append_value(StringInfo out, const WalcastConv *cv, Datum value,
 						 const DbzModes *modes);
-
-/* "(x,y)" with Java's Double.toString, as pgjdbc's PGpoint prints. */
-static void
-append_java_point(StringInfo buf, const Point *p)
-{
-	char		num[ENCODE_JAVA_FLOAT_BUFLEN];
-
-	appendStringInfoChar(buf, '(');
-	appendBinaryStringInfo(buf, num, encode_java_double(p->x, num));
-	appendStringInfoChar(buf, ',');
-	appendBinaryStringInfo(buf, num, encode_java_double(p->y, num));
-	appendStringInfoChar(buf, ')');
-}
-
-static void
-append_java_points(StringInfo buf, const Point *p, int n)
-{
-	for (int i = 0; i < n; i++)
-	{
-		if (i > 0)
-			appendStringInfoChar(buf, ',');
-		append_java_point(buf, &p[i]);
-	}
-}
-
-/*
- * The text pgjdbc's geometric classes (PGbox, PGcircle...) give for a
- * geometric value, which is what include.unknown.datatypes writes for them:
- * the server's text re-printed with Java doubles.  Read from the binary
- * form.  Returns false for other types.
- */
-static bool
-geometric_java_text(StringInfo buf, Oid typid, Datum value)
-{
-	char		num[ENCODE_JAVA_FLOAT_BUFLEN];
-
-	switch (typid)
-	{
-		case BOXOID:
-			{
-				BOX		   *b = DatumGetBoxP(value);
-
-				append_java_point(buf, &b->high);
-				appendStringInfoChar(buf, ',');
-				append_java_point(buf, &b->low);
-				return true;
-			}
-		case LSEGOID:
-			appendStringInfoChar(buf, '[');
-			append_java_points(buf, DatumGetLsegP(value)->p, 2);
-			appendStringInfoChar(buf, ']');
-			return true;
-		case CIRCLEOID:
-			{
-				CIRCLE	   *c = DatumGetCircleP(value);
-
-				appendStringInfoChar(buf, '<');
-				append_java_point(buf, &c->center);
-				appendStringInfoChar(buf, ',');
-				appendBinaryStringInfo(buf, num, encode_java_double(c->radius, num));
-				appendStringInfoChar(buf, '>');
-				return true;
-			}
-		case LINEOID:
-			{
-				LINE	   *l = DatumGetLineP(value);
-
-				appendStringInfoChar(buf, '{');
-				appendBinaryStringInfo(buf, num, encode_java_double(l->A, num));
-				appendStringInfoChar(buf, ',');
-				appendBinaryStringInfo(buf, num, encode_java_double(l->B, num));
-				appendStringInfoChar(buf, ',');
-				appendBinaryStringInfo(buf, num, encode_java_double(l->C, num));
-				appendStringInfoChar(buf, '}');
-				return true;
-			}
-		case PATHOID:
-			{
-				PATH	   *p = DatumGetPathP(value);
-
-				appendStringInfoChar(buf, p->closed ? '(' : '[');
-				append_java_points(buf, p->p, p->npts);
-				appendStringInfoChar(buf, p->closed ? ')' : ']');
-				return true;
-			}
-		case POLYGONOID:
-			{
-				POLYGON    *p = DatumGetPolygonP(value);
-
-				appendStringInfoChar(buf, '(');
-				append_java_points(buf, p->p, p->npts);
-				appendStringInfoChar(buf, ')');
-				return true;
-			}
-	}
-	return false;
-}
-
-/*
- * include.unknown.datatypes: the value's text as binary data (geometric
- * types as pgjdbc prints them).
- */
-static void
-append_unknown(StringInfo out, const WalcastConv *cv, Datum value,
-			   const DbzModes *modes)
-{
-	StringInfoData buf;
-	char	   *s;
-
-	initStringInfo(&buf);
-	if (geometric_java_text(&buf, cv->basetypid, value))
-	{
-		dbzvalue_append_binary(out, (unsigned char *) buf.data, buf.len, modes);
-		pfree(buf.data);
-		return;
-	}
-	pfree(buf.data);
-	s = OutputFunctionCall((FmgrInfo *) &cv->outfunc, value);
-	dbzvalue_append_binary(out, (unsigned char *) s, strlen(s), modes);
-	pfree(s);
-}
 
 /*
  * Does a numeric array hold NaN or an infinity?  Debezium then writes the
@@ -1133,12 +638,11 @@ array_has_special_numeric(AnyArrayType *arr, const WalcastConv *ecv)
 	{
 		Datum		d = array_iter_next(&it, &isnull, i, ecv->typlen,
 										ecv->typbyval, ecv->typalign);
-		NumericParts np;
 
 		if (isnull)
 			continue;
-		numeric_parts((struct varlena *) DatumGetPointer(d), &np);
-		if (np.special)
+		if (walcast_typnumeric_is_special((struct varlena *)
+										  DatumGetPointer(d)))
 			return true;
 	}
 	return false;
@@ -1266,7 +770,7 @@ append_value(StringInfo out, const WalcastConv *cv, Datum value,
 				break;
 			}
 		case DBZ_UNKNOWN:
-			append_unknown(out, cv, value, modes);
+			walcast_typext_append_unknown(out, cv, value, modes);
 			break;
 		case DBZ_UUID:
 			append_uuid(out, value);
@@ -1290,7 +794,7 @@ append_value(StringInfo out, const WalcastConv *cv, Datum value,
 			append_enum(out, cv, value);
 			break;
 		case DBZ_HSTORE:
-			append_hstore(out, cv, value, modes);
+			walcast_typext_append_hstore(out, cv, value, modes);
 			break;
 		case DBZ_POINT:
 			{
@@ -1301,12 +805,12 @@ append_value(StringInfo out, const WalcastConv *cv, Datum value,
 			}
 		case DBZ_GEOMETRY:
 		case DBZ_GEOGRAPHY:
-			append_geometry(out, cv, value);
+			walcast_typext_append_geometry(out, cv, value);
 			break;
 		case DBZ_DOUBLEVECTOR:
 		case DBZ_FLOATVECTOR:
 		case DBZ_SPARSEVECTOR:
-			append_vector(out, cv, value);
+			walcast_typext_append_vector(out, cv, value);
 			break;
 		case DBZ_ARRAY:
 			append_array(out, cv, value, modes);
