@@ -213,16 +213,35 @@ count_in_collection(DecoderState *state, const char *name)
 	return 1;
 }
 
+/*
+ * Write a transaction-metadata record on <prefix>.transaction: key
+ * {"id":..}, value {"status":..,"id":..,<counts>,"ts_ms":<commit time>}.
+ * counts holds the rendered event_count and data_collections members.
+ */
 static void
-emit_txmeta(LogicalDecodingContext *ctx, StringInfo key, StringInfo value)
+emit_txmeta(LogicalDecodingContext *ctx, const char *status, XLogRecPtr lsn,
+			const char *counts)
 {
 	DecoderState *state = get_state(ctx);
 	WalcastRecord rec = {0};
-	char	   *topic = psprintf("%s.transaction", state->prefix);
+	StringInfoData key;
+	StringInfoData value;
 
-	rec.topic = topic;
-	rec.key = key;
-	rec.value = value;
+	initStringInfo(&key);
+	appendStringInfoString(&key, "{\"id\":");
+	append_txn_id(&key, state, lsn);
+	appendStringInfoChar(&key, '}');
+	initStringInfo(&value);
+	appendStringInfo(&value, "{\"status\":\"%s\",\"id\":", status);
+	append_txn_id(&value, state, lsn);
+	appendStringInfo(&value, ",%s,\"ts_ms\":", counts);
+	json_append_int64(&value, state->opts.include_volatile ?
+					  unix_us(state->txn.commit_time) / 1000 : 0);
+	appendStringInfoChar(&value, '}');
+
+	rec.topic = psprintf("%s.transaction", state->prefix);
+	rec.key = &key;
+	rec.value = &value;
 	rec.key_schema = txmeta_key_schema;
 	rec.value_schema = txmeta_value_schema;
 	rec.schema_id = &state->txmeta_schema_id;
@@ -247,21 +266,8 @@ append_txn_block(LogicalDecodingContext *ctx, StringInfo out,
 	}
 	if (!state->txn.begin_sent)
 	{
-		StringInfoData key;
-		StringInfoData value;
-
-		initStringInfo(&key);
-		appendStringInfoString(&key, "{\"id\":");
-		append_txn_id(&key, state, lsn);
-		appendStringInfoChar(&key, '}');
-		initStringInfo(&value);
-		appendStringInfoString(&value, "{\"status\":\"BEGIN\",\"id\":");
-		append_txn_id(&value, state, lsn);
-		appendStringInfoString(&value, ",\"event_count\":null,\"data_collections\":null,\"ts_ms\":");
-		json_append_int64(&value, state->opts.include_volatile ?
-						  unix_us(state->txn.commit_time) / 1000 : 0);
-		appendStringInfoChar(&value, '}');
-		emit_txmeta(ctx, &key, &value);
+		emit_txmeta(ctx, "BEGIN", lsn,
+					"\"event_count\":null,\"data_collections\":null");
 		state->txn.begin_sent = true;
 	}
 	order = count_in_collection(state, collection);
@@ -281,44 +287,37 @@ walcast_event_txn_end(LogicalDecodingContext *ctx, XLogRecPtr commit_lsn)
 {
 	DecoderState *state = get_state(ctx);
 	int			n = list_length(state->txn.collections);
-	const char **names = palloc(sizeof(char *) * Max(n, 1));
-	size_t	   *lens = palloc(sizeof(size_t) * Max(n, 1));
-	int		   *order = palloc(sizeof(int) * Max(n, 1));
-	StringInfoData key;
-	StringInfoData value;
+	const char **names;
+	size_t	   *lens;
+	int		   *order;
+	StringInfoData counts;
 
 	if (!state->txn.begin_sent)
 		return;
+	names = palloc(sizeof(char *) * Max(n, 1));
+	lens = palloc(sizeof(size_t) * Max(n, 1));
+	order = palloc(sizeof(int) * Max(n, 1));
 	for (int i = 0; i < n; i++)
 	{
 		names[i] = ((TxnCollection *) list_nth(state->txn.collections, i))->name;
 		lens[i] = strlen(names[i]);
 	}
 	encode_java_hashmap_order(names, lens, n, order);
-	initStringInfo(&key);
-	appendStringInfoString(&key, "{\"id\":");
-	append_txn_id(&key, state, commit_lsn);
-	appendStringInfoChar(&key, '}');
-	initStringInfo(&value);
-	appendStringInfoString(&value, "{\"status\":\"END\",\"id\":");
-	append_txn_id(&value, state, commit_lsn);
-	appendStringInfo(&value, ",\"event_count\":" INT64_FORMAT ",\"data_collections\":[",
+	initStringInfo(&counts);
+	appendStringInfo(&counts, "\"event_count\":" INT64_FORMAT ",\"data_collections\":[",
 					 state->txn.total_order);
 	for (int i = 0; i < n; i++)
 	{
 		TxnCollection *c = list_nth(state->txn.collections, order[i]);
 
 		if (i > 0)
-			appendStringInfoChar(&value, ',');
-		appendStringInfoString(&value, "{\"data_collection\":");
-		json_append_cstring(&value, c->name);
-		appendStringInfo(&value, ",\"event_count\":" INT64_FORMAT "}", c->count);
+			appendStringInfoChar(&counts, ',');
+		appendStringInfoString(&counts, "{\"data_collection\":");
+		json_append_cstring(&counts, c->name);
+		appendStringInfo(&counts, ",\"event_count\":" INT64_FORMAT "}", c->count);
 	}
-	appendStringInfoString(&value, "],\"ts_ms\":");
-	json_append_int64(&value, state->opts.include_volatile ?
-					  unix_us(state->txn.commit_time) / 1000 : 0);
-	appendStringInfoChar(&value, '}');
-	emit_txmeta(ctx, &key, &value);
+	appendStringInfoChar(&counts, ']');
+	emit_txmeta(ctx, "END", commit_lsn, counts.data);
 }
 
 /*

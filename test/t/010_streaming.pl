@@ -13,23 +13,10 @@ use JSON::PP;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use WalcastTest;
 
-# Does this server know output_plugin_libraries (15.19 and later)?
-sub knows_allow_list
-{
-	my ($node) = @_;
-	my $bindir = $node->config_data('--bindir');
-	my $out = `$bindir/postgres --describe-config 2>/dev/null`;
-	return $out =~ /^output_plugin_libraries\t/m;
-}
-
-my $node = PostgreSQL::Test::Cluster->new('stream');
-$node->init(allows_streaming => 'logical');
-$node->append_conf('postgresql.conf', "timezone = 'UTC'\n");
-my $allow_list = knows_allow_list($node);
-$node->append_conf('postgresql.conf',
-	"output_plugin_libraries = 'pgoutput, test_decoding, walcast'\n")
-  if $allow_list;
+my $node = WalcastTest::new_node('stream', "timezone = 'UTC'\n");
+my $allow_list = WalcastTest::knows_allow_list($node);
 $node->start;
 
 $node->safe_psql('postgres',
@@ -52,15 +39,25 @@ my $endpos = $node->safe_psql('postgres',
 	"SELECT pg_current_wal_insert_lsn()");
 my $connstr = $node->connstr('postgres');
 
+# Stream slot s1 to $endpos with pg_recvlogical, plugin options as -o
+# arguments; returns (success, stdout, stderr).
+sub recvlogical
+{
+	my ($endpos, @options) = @_;
+	my ($out, $err);
+	my $ok = IPC::Run::run(
+		[
+			'pg_recvlogical', '-S', 's1', '-d', $connstr, '--start',
+			'--endpos', $endpos, '-f', '-', '--no-loop',
+			map { ('-o', $_) } @options
+		],
+		'>', \$out, '2>', \$err);
+	return ($ok, $out, $err);
+}
+
 # Stream with pg_recvlogical: one line per value (the tombstone has none).
-my ($stdout, $stderr);
-my $ok = IPC::Run::run(
-	[
-		'pg_recvlogical', '-S', 's1', '-d', $connstr, '--start',
-		'--endpos', $endpos, '-f', '-', '--no-loop',
-		'-o', 'include.volatile=false', '-o', 'schemas.enable=false'
-	],
-	'>', \$stdout, '2>', \$stderr);
+my ($ok, $stdout, $stderr) =
+  recvlogical($endpos, 'include.volatile=false', 'schemas.enable=false');
 ok($ok, 'pg_recvlogical streamed to --endpos') or diag($stderr);
 my @lines = grep { $_ ne '' } split /\n/, $stdout;
 is(scalar(@lines), 3, 'three events streamed');
@@ -74,13 +71,7 @@ is($events[0]{source}{name}, 'postgres', 'topic.prefix defaults to the database'
 # The record format through the stream: tombstones are there too.
 $node->safe_psql('postgres', "INSERT INTO orders (item) VALUES ('pear')");
 $endpos = $node->safe_psql('postgres', "SELECT pg_current_wal_insert_lsn()");
-$ok = IPC::Run::run(
-	[
-		'pg_recvlogical', '-S', 's1', '-d', $connstr, '--start',
-		'--endpos', $endpos, '-f', '-', '--no-loop',
-		'-o', 'output.format=record', '-o', 'topic.prefix=shop'
-	],
-	'>', \$stdout, '2>', \$stderr);
+($ok, $stdout, $stderr) = recvlogical($endpos, 'output.format=record', 'topic.prefix=shop');
 ok($ok, 'pg_recvlogical with the record format') or diag($stderr);
 my $rec = decode_json((split /\n/, $stdout)[0]);
 is($rec->{topic}, 'shop.public.orders', 'topic from topic.prefix');
@@ -89,36 +80,19 @@ is($rec->{value}{schema}{name}, 'shop.public.orders.Envelope',
 	'value schema named after the topic');
 
 # Options are checked at START_REPLICATION: the error names the option.
-$ok = IPC::Run::run(
-	[
-		'pg_recvlogical', '-S', 's1', '-d', $connstr, '--start',
-		'--endpos', $endpos, '-f', '-', '--no-loop', '-o', 'no.such=1'
-	],
-	'>', \$stdout, '2>', \$stderr);
+($ok, $stdout, $stderr) = recvlogical($endpos, 'no.such=1');
 ok(!$ok, 'an unrecognized option stops streaming');
 like($stderr, qr/unrecognized option "no\.such"/, 'and the error names it');
 
 # A flag without a value means true (pg_recvlogical -o name).
-$ok = IPC::Run::run(
-	[
-		'pg_recvlogical', '-S', 's1', '-d', $connstr, '--start',
-		'--endpos', $endpos, '-f', '-', '--no-loop', '-o', 'schemas.enable',
-		'-o', 'output.format'
-	],
-	'>', \$stdout, '2>', \$stderr);
+($ok, $stdout, $stderr) = recvlogical($endpos, 'schemas.enable', 'output.format');
 ok(!$ok, 'an enumeration option without a value is refused');
 like($stderr, qr/option "output\.format" requires a value/, 'with a clear message');
 
 # The relay framing through the stream.
 $node->safe_psql('postgres', "INSERT INTO orders (item) VALUES ('plum')");
 $endpos = $node->safe_psql('postgres', "SELECT pg_current_wal_insert_lsn()");
-$ok = IPC::Run::run(
-	[
-		'pg_recvlogical', '-S', 's1', '-d', $connstr, '--start',
-		'--endpos', $endpos, '-f', '-', '--no-loop',
-		'-o', 'output.format=relay'
-	],
-	'>', \$stdout, '2>', \$stderr);
+($ok, $stdout, $stderr) = recvlogical($endpos, 'output.format=relay');
 ok($ok, 'pg_recvlogical with the relay format') or diag($stderr);
 like($stdout, qr/^P 8\npostgresS 1 \d+ \d+\n/, 'session and schema records first');
 like($stdout, qr/E 1 22 8 \d+ -1 -1 1\npostgres\.public\.orders\{"id":3\}\{"before"/,
@@ -132,13 +106,7 @@ like($stdout, qr/C [0-9A-F]+\/[0-9A-F]+\n$/, 'closed by the commit record');
 $node->restart;
 $node->safe_psql('postgres', "INSERT INTO orders (item) VALUES ('after restart')");
 $endpos = $node->safe_psql('postgres', "SELECT pg_current_wal_insert_lsn()");
-$ok = IPC::Run::run(
-	[
-		'pg_recvlogical', '-S', 's1', '-d', $connstr, '--start',
-		'--endpos', $endpos, '-f', '-', '--no-loop',
-		'-o', 'schemas.enable=0'
-	],
-	'>', \$stdout, '2>', \$stderr);
+($ok, $stdout, $stderr) = recvlogical($endpos, 'schemas.enable=0');
 ok($ok, 'streaming after a restart') or diag($stderr);
 @lines = grep { $_ ne '' } split /\n/, $stdout;
 ok(scalar(@lines) >= 1, 'changes streamed after the restart');

@@ -13,18 +13,13 @@ use Cwd qw(abs_path);
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use WalcastTest;
 
 my $golden = abs_path(dirname(__FILE__) . '/../golden');
 my @cases = sort glob("$golden/cases/*");
 ok(@cases >= 49, 'the golden cases are there');
 
-my $node = PostgreSQL::Test::Cluster->new('golden');
-$node->init(allows_streaming => 'logical');
-$node->append_conf('postgresql.conf', "timezone = 'UTC'\n");
-my $bindir = $node->config_data('--bindir');
-$node->append_conf('postgresql.conf',
-	"output_plugin_libraries = 'pgoutput, test_decoding, walcast'\n")
-  if `$bindir/postgres --describe-config 2>/dev/null` =~ /^output_plugin_libraries\t/m;
+my $node = WalcastTest::new_node('golden', "timezone = 'UTC'\n");
 $node->start;
 $ENV{PGCLIENTENCODING} = 'UTF8';
 

@@ -13,16 +13,11 @@ use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
 use Time::HiRes qw(usleep);
+use WalcastTest;
 
 plan skip_all => 'needs /proc' unless -r "/proc/$$/status";
 
-my $node = PostgreSQL::Test::Cluster->new('memory');
-$node->init(allows_streaming => 'logical');
-my $bindir = $node->config_data('--bindir');
-$node->append_conf('postgresql.conf', "logical_decoding_work_mem = 64kB\n");
-$node->append_conf('postgresql.conf',
-	"output_plugin_libraries = 'pgoutput, test_decoding, walcast'\n")
-  if `$bindir/postgres --describe-config 2>/dev/null` =~ /^output_plugin_libraries\t/m;
+my $node = WalcastTest::new_node('memory', "logical_decoding_work_mem = 64kB\n");
 $node->start;
 $node->safe_psql('postgres',
 	'CREATE TABLE big (id bigserial PRIMARY KEY, customer text, amount numeric(12,2), '

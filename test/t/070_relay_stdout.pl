@@ -15,6 +15,7 @@ use JSON::PP;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use WalcastTest;
 
 my $relay = "$FindBin::RealBin/../../relay/walcast-relay";
 -x $relay or BAIL_OUT("$relay is not built; run \"make relay\"");
@@ -64,12 +65,7 @@ command_fails_like([ $relay, '-c', $bad_json ],
 	'JSON syntax error names the line');
 
 # A server for the streaming cases.
-my $node = PostgreSQL::Test::Cluster->new('relay_stdout');
-$node->init(allows_streaming => 'logical');
-my $bindir = $node->config_data('--bindir');
-$node->append_conf('postgresql.conf',
-	"output_plugin_libraries = 'pgoutput, test_decoding, walcast'")
-  if `$bindir/postgres --describe-config` =~ /^output_plugin_libraries\t/m;
+my $node = WalcastTest::new_node('relay_stdout');
 $node->start;
 
 $node->safe_psql('postgres', q{

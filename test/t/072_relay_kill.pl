@@ -17,6 +17,7 @@ use IPC::Run;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use WalcastTest;
 use Time::HiRes qw(usleep);
 use WalcastKafka;
 
@@ -34,12 +35,7 @@ my $kafka = WalcastKafka->new('relay_kill');
 $kafka->start_broker;
 my $bootstrap = $kafka->bootstrap;
 
-my $node = PostgreSQL::Test::Cluster->new('relay_kill');
-$node->init(allows_streaming => 'logical');
-my $bindir = $node->config_data('--bindir');
-$node->append_conf('postgresql.conf',
-	"output_plugin_libraries = 'pgoutput, test_decoding, walcast'")
-  if `$bindir/postgres --describe-config` =~ /^output_plugin_libraries\t/m;
+my $node = WalcastTest::new_node('relay_kill');
 $node->start;
 my $connstr = $node->connstr('postgres');
 

@@ -17,6 +17,7 @@ use IPC::Run;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use WalcastTest;
 use WalcastKafka;
 
 my $relay = "$FindBin::RealBin/../../relay/walcast-relay";
@@ -37,8 +38,7 @@ sub new_node
 	my ($name, %params) = @_;
 	my $node = PostgreSQL::Test::Cluster->new($name);
 	$node->init(allows_streaming => $params{wal_level} // 'logical');
-	my $bindir = $node->config_data('--bindir');
-	my $knows = `$bindir/postgres --describe-config` =~ /^output_plugin_libraries\t/m;
+	my $knows = WalcastTest::knows_allow_list($node);
 	$node->append_conf('postgresql.conf',
 		"output_plugin_libraries = '$params{plugins}'")
 	  if $knows && defined $params{plugins};

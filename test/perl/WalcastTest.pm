@@ -1,0 +1,58 @@
+# Copyright (c) walcast contributors
+
+=pod
+
+=head1 NAME
+
+WalcastTest - PostgreSQL nodes set up for walcast's TAP tests
+
+=head1 SYNOPSIS
+
+  use WalcastTest;
+
+  my $node = WalcastTest::new_node('stream', "timezone = 'UTC'\n");
+  $node->start;
+  WalcastTest::knows_allow_list($node);    # does the server have output_plugin_libraries?
+
+=head1 DESCRIPTION
+
+C<new_node> initializes a PostgreSQL::Test::Cluster with wal_level=logical and,
+where the server knows the parameter (PostgreSQL 15.19 and later),
+C<output_plugin_libraries> listing walcast: an older server refuses to start
+with a parameter it does not know, so the setting is written only when
+C<postgres --describe-config> lists it.
+
+=cut
+
+package WalcastTest;
+
+use strict;
+use warnings FATAL => 'all';
+
+use PostgreSQL::Test::Cluster;
+
+# Does this node's server know output_plugin_libraries?
+sub knows_allow_list
+{
+	my ($node) = @_;
+	my $bindir = $node->config_data('--bindir');
+	my $params = `$bindir/postgres --describe-config 2>/dev/null`;
+	return $params =~ /^output_plugin_libraries\t/m;
+}
+
+# A node ready for logical decoding with walcast, not started; $conf is
+# appended to its postgresql.conf.
+sub new_node
+{
+	my ($name, $conf) = @_;
+	my $node = PostgreSQL::Test::Cluster->new($name);
+
+	$node->init(allows_streaming => 'logical');
+	$node->append_conf('postgresql.conf',
+		"output_plugin_libraries = 'pgoutput, test_decoding, walcast'\n")
+	  if knows_allow_list($node);
+	$node->append_conf('postgresql.conf', $conf) if defined $conf;
+	return $node;
+}
+
+1;
