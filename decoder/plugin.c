@@ -168,6 +168,7 @@ walcast_begin_txn(LogicalDecodingContext *ctx, ReorderBufferTXN *txn)
 	state->txn.commit_time = txn->xact_time.commit_time;
 	state->txn.begin_sent = false;
 	state->txn.total_order = 0;
+	state->txn_wrote = false;
 	list_free_deep(state->txn.collections);
 	state->txn.collections = NIL;
 }
@@ -195,7 +196,7 @@ walcast_commit_txn(LogicalDecodingContext *ctx, ReorderBufferTXN *txn,
 {
 	DecoderState *state = ctx->output_plugin_private;
 	MemoryContext old = MemoryContextSwitchTo(state->change_cxt);
-	bool		wrote = state->txn_has_records || state->txn.begin_sent;
+	bool		wrote = state->txn_wrote;
 
 	walcast_event_txn_end(ctx, txn->end_lsn);
 	if (state->opts.format == WC_FORMAT_RELAY && state->txn_has_records)
@@ -394,6 +395,7 @@ walcast_emit_record(LogicalDecodingContext *ctx, const WalcastRecord *rec)
 {
 	DecoderState *state = ctx->output_plugin_private;
 
+	state->txn_wrote = true;
 	switch (state->opts.format)
 	{
 		case WC_FORMAT_VALUE:

@@ -70,6 +70,7 @@ typedef struct DecoderState
 	bool		prefix_sent;	/* the P record was written */
 	int			next_schema_id;
 	bool		txn_has_records;	/* records since the last C */
+	bool		txn_wrote;		/* the transaction wrote a record */
 	int			message_schema_id;	/* schemas of logical-message records */
 	int			txmeta_schema_id;	/* schemas of transaction records */
 } DecoderState;
