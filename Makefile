@@ -55,3 +55,13 @@ install-relay: relay
 	$(MAKE) -C relay PG_CONFIG=$(PG_CONFIG) install
 clean-relay:
 	$(MAKE) -C relay PG_CONFIG=$(PG_CONFIG) clean
+
+# The benchmark (test/bench/run, README "Benchmarks"): fetches the broker,
+# Kafka Connect and Debezium from Maven Central when missing, builds the
+# relay, and runs every suite at full scale on the installed plugin ("make
+# install" first).  As root it re-executes as postgres.
+#   make bench BENCH_FLAGS="--scale 0.1 --repeat 1"
+bench: relay
+	test/kafka/kafka.sh fetch
+	test/bench/debezium/fetch
+	test/bench/run $(BENCH_FLAGS)

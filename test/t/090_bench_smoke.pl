@@ -1,9 +1,12 @@
-
 # Copyright (c) walcast contributors
 
-# Smoke test of the decoder benchmark (test/bench/run): at a tiny scale it
-# builds its private instance, decodes the workload with every plugin both
-# ways, and writes a results table with one row per path and method.  No
+# Smoke test of the benchmark (test/bench/run): at a tiny scale it builds its
+# private instances, decodes workload (a) with every plugin both ways, sends
+# it through walcast-relay into a real Kafka broker (lz4 and uncompressed)
+# and through a bare kcat producer (the broker's ingest ceiling), measures
+# latency under a short pgbench run (workload b), and writes the results
+# table, the raw runs and the plot.  Debezium (a Kafka Connect JVM per run,
+# several seconds each) is left out unless WALCAST_BENCH_DEBEZIUM=1.  No
 # timing is asserted: this only proves the benchmark still runs.
 
 use strict;
@@ -16,43 +19,66 @@ use lib "$FindBin::RealBin/../perl";
 use File::Basename qw(dirname);
 use PostgreSQL::Test::Utils;
 use Test::More;
-# Only for its defaults for standalone prove runs (TESTDIR, PG_REGRESS, PATH).
 use WalcastKafka ();
 
 my $run = dirname(__FILE__) . '/../bench/run';
 my $out = PostgreSQL::Test::Utils::tempdir('bench');
 
+# Without a broker (and WALCAST_KAFKA_SKIP=1) only the decoder suite runs.
+my $kafka_missing = WalcastKafka::missing_prerequisite();
+if (defined $kafka_missing && !$ENV{WALCAST_KAFKA_SKIP})
+{
+	fail("Kafka broker available: $kafka_missing (set WALCAST_KAFKA_SKIP=1 to skip)");
+	done_testing();
+	exit 1;
+}
+my $with_kafka = !defined $kafka_missing;
+my $with_dbz = $with_kafka && $ENV{WALCAST_BENCH_DEBEZIUM};
+
+my @cmd = (
+	$run, '--scale', '0.001', '--repeat', '1', '--out', $out,
+	'--oltp-rate', '100', '--oltp-seconds', '2', '--oltp-warmup', '0',
+	'--dbz-poll-ms', '10');
+push @cmd, '--suites', 'decoder' unless $with_kafka;
+push @cmd, '--no-debezium' unless $with_dbz;
+
 my ($stdout, $stderr);
-my $ok = IPC::Run::run(
-	[ $run, '--scale', '0.001', '--repeat', '1', '--out', $out ],
-	'<', \undef, '>', \$stdout, '2>', \$stderr,
+my $ok = IPC::Run::run(\@cmd, '<', \undef, '>', \$stdout, '2>', \$stderr,
 	IPC::Run::timeout($PostgreSQL::Test::Utils::timeout_default));
 print "# bench stdout:\n$stdout\n# bench stderr:\n$stderr\n";
 ok($ok, 'benchmark driver exits successfully');
 
-# Rows of the table: | path | method | wall | ... | ratio |
-sub table_rows
+# The tables of the output, by section ("## name"): rows keyed by their
+# first cells (the decoder's by path/method, the others by path).
+sub tables
 {
 	my ($text) = @_;
-	my %rows;
+	my (%t, $section);
 	for my $line (split /\n/, $text)
 	{
-		next unless $line =~ /^\|/ && $line !~ /^\|-/;
+		if ($line =~ /^## (\w+)/)
+		{
+			$section = $1;
+			next;
+		}
+		next unless defined $section && $line =~ /^\|/ && $line !~ /^\|-/;
 		my @cells = map { s/^\s+|\s+$//gr } split /\|/, $line;
 		shift @cells;    # before the first "|"
-		next if $cells[0] eq 'path';
-		$rows{"$cells[0]/$cells[1]"} = \@cells;
+		next if $cells[0] eq 'path' || $cells[0] eq 'target (design.md)';
+		my $key = $section eq 'decoder' ? "$cells[0]/$cells[1]" : $cells[0];
+		$t{$section}{$key} = \@cells;
 	}
-	return \%rows;
+	return \%t;
 }
 
-my $rows = table_rows($stdout);
+my $t = tables($stdout);
+my $rows = $t->{decoder} // {};
 for my $path ('pgoutput', 'test_decoding', 'wal2json v1', 'wal2json v2')
 {
 	for my $method ('stream', 'peek')
 	{
 		my $row = $rows->{"$path/$method"};
-		ok($row, "table has a row for $path $method");
+		ok($row, "decoder table has a row for $path $method");
 		next unless $row;
 		like($row->[2], qr/^\d+\.\d+/, "$path $method has a wall time");
 		like($row->[6], qr/^[1-9]\d*$/, "$path $method has output bytes");
@@ -62,28 +88,68 @@ for my $path ('pgoutput', 'test_decoding', 'wal2json v1', 'wal2json v2')
 is($rows->{'pgoutput/stream'}[8], '1.00', 'pgoutput streamed is the baseline');
 
 # walcast is measured when installed, and otherwise skipped with a reason.
-for my $path ('walcast schemas on', 'walcast schemas off')
+for my $path ('walcast schemas on', 'walcast schemas off', 'walcast relay')
 {
 	for my $method ('stream', 'peek')
 	{
 		my $row = $rows->{"$path/$method"};
 		ok($row && ($row->[2] =~ /^\d+\.\d+/ || $row->[2] =~ /^skipped: \S/),
-			"table has a measured or skipped row for $path $method");
+			"decoder table has a measured or skipped row for $path $method");
 	}
+}
+
+SKIP:
+{
+	skip "no Kafka broker: $kafka_missing", 1 unless $with_kafka;
+
+	my @e2e = ('walcast-relay lz4', 'walcast-relay none', 'kcat none (ceiling)');
+	push @e2e, 'Debezium lz4' if $with_dbz;
+	for my $path (@e2e)
+	{
+		my $row = $t->{e2e}{$path};
+		ok($row, "e2e table has a row for $path");
+		next unless $row;
+		like($row->[1], qr/^\d+\.\d+/, "$path has a wall time");
+		like($row->[2], qr/^[\d,]+$/, "$path has a record rate");
+	}
+	like($t->{e2e}{'walcast-relay lz4'}[3] // '', qr/^[1-9][\d.]*/,
+		'the relay\'s peak RSS is measured');
+	like($t->{e2e}{'walcast-relay none'}[6] // '', qr/of ceiling/,
+		'the uncompressed relay is compared with the ceiling');
+	ok(!exists $t->{e2e}{'Debezium lz4'}, 'Debezium left out without the flag')
+	  unless $with_dbz;
+
+	my @lat = ('walcast-relay');
+	push @lat, 'Debezium poll.interval.ms=10' if $with_dbz;
+	for my $path (@lat)
+	{
+		my $row = $t->{latency}{$path};
+		ok($row, "latency table has a row for $path");
+		next unless $row;
+		like($row->[1], qr/^[1-9]\d*$/, "$path latency has records");
+		like($row->[3], qr/^-?\d+/, "$path latency has a p99");
+	}
+
+	my $targets = $t->{targets} // {};
+	is(scalar keys %$targets, 7, 'every target of design.md is listed');
+	like($_->[2], qr/^(yes|NO|-)$/, "target \"$_->[0]\" says met or not")
+	  for values %$targets;
+
+	ok(-f "$out/latest-e2e.tsv", 'raw e2e runs written');
+	ok(-f "$out/latest-latency.tsv", 'raw latency runs written');
 }
 
 # The results files.
 ok(-f "$out/latest.txt", 'results table written');
-ok(-f "$out/latest.tsv", 'raw runs written');
+ok(-f "$out/latest.tsv", 'raw decoder runs written');
 if (-x '/usr/bin/gnuplot')
 {
 	ok(-s "$out/latest.png", 'plot written');
 }
 my $saved = slurp_file("$out/latest.txt");
-is_deeply([ sort keys %{ table_rows($saved) } ], [ sort keys %$rows ],
-	'the results file holds the printed table');
+is_deeply(tables($saved), $t, 'the results file holds the printed tables');
 my @tsv = split /\n/, slurp_file("$out/latest.tsv");
 is(scalar @tsv, 1 + scalar(grep { $_->[2] !~ /^skipped/ } values %$rows),
-	'one raw line per measured run');
+	'one raw line per measured decoder run');
 
 done_testing();
