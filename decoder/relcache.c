@@ -9,8 +9,8 @@
  * rendered once.  A relcache invalidation (ALTER TABLE between two changes,
  * replayed in WAL order by logical decoding) marks the entry invalid, and
  * the next change rebuilds it from the catalog as of that change.
- * Publication changes invalidate every entry.  So there are no catalog
- * lookups per row in steady state.
+ * Publication changes and new enum labels invalidate every entry.  So there
+ * are no catalog lookups per row in steady state.
  *
  * The hash and the invalidation callbacks are process-global, as in
  * pgoutput: callbacks cannot be unregistered, so they are registered once
@@ -130,6 +130,8 @@ walcast_relcache_init(MemoryContext parent, const RelcacheSettings *s)
 		CacheRegisterSyscacheCallback(PUBLICATIONOID, invalidate_all, (Datum) 0);
 		CacheRegisterSyscacheCallback(PUBLICATIONRELMAP, invalidate_all, (Datum) 0);
 		CacheRegisterSyscacheCallback(PUBLICATIONNAMESPACEMAP, invalidate_all, (Datum) 0);
+		/* a new enum label changes the "allowed" of every column of the type */
+		CacheRegisterSyscacheCallback(ENUMOID, invalidate_all, (Datum) 0);
 		callbacks_registered = true;
 	}
 }

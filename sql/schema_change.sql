@@ -24,3 +24,19 @@ GROUP BY c.lsn ORDER BY c.lsn;
 SELECT count(*) AS n, bool_and(data::json IS NOT NULL) AS valid FROM pg_logical_slot_get_changes('regression_slot', NULL, NULL);
 SELECT 'stop' FROM pg_drop_replication_slot('regression_slot');
 DROP TABLE sc;
+
+-- a label added to an enum while decoding shows up in the schema's "allowed"
+CREATE TYPE sc_mood AS ENUM ('sad', 'ok');
+CREATE TABLE sc_enum (id int PRIMARY KEY, m sc_mood);
+SELECT 'init' FROM pg_create_logical_replication_slot('regression_slot', 'walcast');
+INSERT INTO sc_enum VALUES (1, 'ok');
+ALTER TYPE sc_mood ADD VALUE 'happy';
+INSERT INTO sc_enum VALUES (2, 'happy');
+ALTER TYPE sc_mood ADD VALUE 'meh' BEFORE 'ok';
+INSERT INTO sc_enum VALUES (3, 'meh');
+SELECT data::json->'payload'->'after'->>'m' AS m,
+       data::json->'schema'->'fields'->1->'fields'->1->'parameters'->>'allowed' AS allowed
+FROM pg_logical_slot_get_changes('regression_slot', NULL, NULL, 'include.volatile', '0');
+SELECT 'stop' FROM pg_drop_replication_slot('regression_slot');
+DROP TABLE sc_enum;
+DROP TYPE sc_mood;
