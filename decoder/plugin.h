@@ -62,7 +62,6 @@ typedef struct DecoderState
 	char	   *source_head;	/* the Source struct up to "ts_ms" (JSON) */
 	char	   *source_db;		/* ,"snapshot":"false","db":"..." (JSON) */
 	char	   *source_schema;	/* the Source struct's schema (JSON) */
-	bool		initialized;	/* the above are set (first transaction) */
 	DecoderTxn	txn;
 	XLogRecPtr	last_commit_lsn;	/* for source.sequence */
 	/* relay format */
