@@ -132,7 +132,7 @@ usage(void)
 	printf("  -p, --port=PORT        database server port number\n");
 	printf("  -U, --username=NAME    connect as specified database user\n");
 	printf("\nExit status: 0 after SIGINT, SIGTERM or --endpos; 1 on any error.\n");
-	printf("\nReport bugs in walcast's issue tracker.\n");
+	printf("\nReport bugs at <https://github.com/walcast/walcast/issues>.\n");
 }
 
 static void
