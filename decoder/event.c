@@ -37,6 +37,7 @@
 #include "common/dbzvalue.h"
 #include "common/encode.h"
 #include "common/json.h"
+#include "decoder/compat.h"
 #include "decoder/event.h"
 
 /* How a row image treats values it does not have. */
@@ -564,10 +565,8 @@ walcast_event_change(LogicalDecodingContext *ctx, Relation rel,
 {
 	DecoderState *state = get_state(ctx);
 	TupleDesc	desc = RelationGetDescr(rel);
-	HeapTuple	old = change->data.tp.oldtuple ?
-		&change->data.tp.oldtuple->tuple : NULL;
-	HeapTuple	new = change->data.tp.newtuple ?
-		&change->data.tp.newtuple->tuple : NULL;
+	HeapTuple	old = WALCAST_CHANGE_TUPLE(change->data.tp.oldtuple);
+	HeapTuple	new = WALCAST_CHANGE_TUPLE(change->data.tp.newtuple);
 
 	switch (change->action)
 	{
