@@ -61,16 +61,47 @@ civil_from_days(int64 days, int64 *year, int *month, int *day)
 	*year = yoe + era * 400 + (*month <= 2);
 }
 
+/*
+ * Write v (>= 0) as exactly "width" decimal digits, zero-padded, into buf.
+ * Temporal text is written once per value, so no printf here.
+ */
+static inline void
+put_digits(char *buf, int64 v, int width)
+{
+	for (int i = width - 1; i >= 0; i--)
+	{
+		buf[i] = '0' + (char) (v % 10);
+		v /= 10;
+	}
+}
+
 /* Java's ISO year: 4 digits at least, '+' above 9999, '-' at or below 0. */
 static void
 append_iso_year(StringInfo out, int64 year)
 {
+	char		buf[4];
+
 	if (year > 9999)
-		appendStringInfo(out, "+" INT64_FORMAT, year);
+	{
+		appendStringInfoChar(out, '+');
+		json_append_int64(out, year);
+	}
 	else if (year < 0)
-		appendStringInfo(out, "-%04lld", (long long) -year);
+	{
+		appendStringInfoChar(out, '-');
+		if (-year > 9999)
+			json_append_int64(out, -year);
+		else
+		{
+			put_digits(buf, -year, 4);
+			appendBinaryStringInfo(out, buf, 4);
+		}
+	}
 	else
-		appendStringInfo(out, "%04d", (int) year);
+	{
+		put_digits(buf, year, 4);
+		appendBinaryStringInfo(out, buf, 4);
+	}
 }
 
 static void
@@ -79,10 +110,15 @@ append_iso_date(StringInfo out, int64 epoch_days)
 	int64		year;
 	int			month;
 	int			day;
+	char		buf[6];
 
 	civil_from_days(epoch_days, &year, &month, &day);
 	append_iso_year(out, year);
-	appendStringInfo(out, "-%02d-%02d", month, day);
+	buf[0] = '-';
+	put_digits(buf + 1, month, 2);
+	buf[3] = '-';
+	put_digits(buf + 4, day, 2);
+	appendBinaryStringInfo(out, buf, 6);
 }
 
 /*
@@ -95,25 +131,29 @@ append_iso_time(StringInfo out, int64 us_of_day, int width)
 {
 	int64		secs = us_of_day / US_PER_SEC;
 	int			frac = (int) (us_of_day % US_PER_SEC);
-	char		digits[8];
+	char		hms[8];
+	char		digits[7];
 
-	appendStringInfo(out, "%02d:%02d:%02d", (int) (secs / 3600),
-					 (int) (secs / 60 % 60), (int) (secs % 60));
-	snprintf(digits, sizeof(digits), "%06d", frac);
+	put_digits(hms, secs / 3600, 2);
+	hms[2] = ':';
+	put_digits(hms + 3, secs / 60 % 60, 2);
+	hms[5] = ':';
+	put_digits(hms + 6, secs % 60, 2);
+	appendBinaryStringInfo(out, hms, 8);
+	digits[0] = '.';
+	put_digits(digits + 1, frac, 6);
 	if (width > 0)
 	{
 		/* PostgreSQL keeps at most 6 fractional digits */
-		appendStringInfoChar(out, '.');
-		appendBinaryStringInfo(out, digits, Min(width, 6));
+		appendBinaryStringInfo(out, digits, 1 + Min(width, 6));
 	}
 	else if (frac != 0)
 	{
 		int			n = 6;
 
-		while (digits[n - 1] == '0')
+		while (digits[n] == '0')
 			n--;
-		appendStringInfoChar(out, '.');
-		appendBinaryStringInfo(out, digits, n);
+		appendBinaryStringInfo(out, digits, 1 + n);
 	}
 }
 

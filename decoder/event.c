@@ -126,7 +126,8 @@ append_ts_triple(StringInfo out, DecoderState *state, const char *sep,
 						 sep, required ? "0" : "null");
 		return;
 	}
-	appendStringInfo(out, "%sts_ms\":", sep);
+	appendStringInfoString(out, sep);
+	appendStringInfoString(out, "ts_ms\":");
 	json_append_int64(out, us / 1000);
 	appendStringInfoString(out, ",\"ts_us\":");
 	json_append_int64(out, us);
@@ -155,9 +156,14 @@ append_source(StringInfo out, DecoderState *state, const char *names,
 		if (state->last_commit_lsn == InvalidXLogRecPtr)
 			appendStringInfoString(out, "null");
 		else
-			appendStringInfo(out, "\\\"" UINT64_FORMAT "\\\"",
-							 (uint64) state->last_commit_lsn);
-		appendStringInfo(out, ",\\\"" UINT64_FORMAT "\\\"]\",\"ts_us\":", (uint64) lsn);
+		{
+			appendStringInfoString(out, "\\\"");
+			json_append_uint64(out, state->last_commit_lsn);
+			appendStringInfoString(out, "\\\"");
+		}
+		appendStringInfoString(out, ",\\\"");
+		json_append_uint64(out, lsn);
+		appendStringInfoString(out, "\\\"]\",\"ts_us\":");
 		json_append_int64(out, us);
 		appendStringInfoString(out, ",\"ts_ns\":");
 		json_append_int64(out, us * 1000);
@@ -166,11 +172,17 @@ append_source(StringInfo out, DecoderState *state, const char *names,
 		appendStringInfoString(out, ",\"sequence\":null,\"ts_us\":null,\"ts_ns\":null");
 	appendStringInfoString(out, names);
 	if (vol && TransactionIdIsValid(xid))
-		appendStringInfo(out, ",\"txId\":%u", xid);
+	{
+		appendStringInfoString(out, ",\"txId\":");
+		json_append_uint64(out, xid);
+	}
 	else
 		appendStringInfoString(out, ",\"txId\":null");
 	if (vol)
-		appendStringInfo(out, ",\"lsn\":" UINT64_FORMAT, (uint64) lsn);
+	{
+		appendStringInfoString(out, ",\"lsn\":");
+		json_append_uint64(out, lsn);
+	}
 	else
 		appendStringInfoString(out, ",\"lsn\":null");
 	appendStringInfoString(out, ",\"xmin\":null,\"origin\":null,\"origin_lsn\":null}");
@@ -428,7 +440,9 @@ append_envelope(LogicalDecodingContext *ctx, StringInfo out,
 				  state->txn.xid, lsn);
 	appendStringInfoString(out, ",\"transaction\":");
 	append_txn_block(ctx, out, info->data_collection, lsn);
-	appendStringInfo(out, ",\"op\":\"%c\"", op);
+	appendStringInfoString(out, ",\"op\":\"");
+	appendStringInfoChar(out, op);
+	appendStringInfoChar(out, '"');
 	append_ts_triple(out, state, ",\"", unix_us(GetCurrentTimestamp()), false);
 	appendStringInfoChar(out, '}');
 }

@@ -369,10 +369,20 @@ write_relay_record(LogicalDecodingContext *ctx, const WalcastRecord *rec)
 		}
 		id = *rec->schema_id;
 	}
-	appendStringInfo(out, "E %d %zu %d %d %d %d %d\n", id, strlen(rec->topic),
-					 len_or_absent(rec->key), len_or_absent(rec->value),
-					 len_or_absent(rec->newkey), len_or_absent(rec->oldkey),
-					 rec->context_headers ? 1 : 0);
+	/* the E header, without printf: this runs once per record */
+	appendBinaryStringInfo(out, "E ", 2);
+	json_append_int64(out, id);
+	appendStringInfoChar(out, ' ');
+	json_append_int64(out, strlen(rec->topic));
+	appendStringInfoChar(out, ' ');
+	json_append_int64(out, len_or_absent(rec->key));
+	appendStringInfoChar(out, ' ');
+	json_append_int64(out, len_or_absent(rec->value));
+	appendStringInfoChar(out, ' ');
+	json_append_int64(out, len_or_absent(rec->newkey));
+	appendStringInfoChar(out, ' ');
+	json_append_int64(out, len_or_absent(rec->oldkey));
+	appendStringInfoString(out, rec->context_headers ? " 1\n" : " 0\n");
 	appendStringInfoString(out, rec->topic);
 	append_if(out, rec->key);
 	append_if(out, rec->value);
