@@ -252,7 +252,7 @@ emit_txmeta(LogicalDecodingContext *ctx, const char *status, XLogRecPtr lsn,
 					  unix_us(state->txn.commit_time) / 1000 : 0);
 	appendStringInfoChar(&value, '}');
 
-	rec.topic = psprintf("%s.transaction", state->prefix);
+	rec.topic = state->txmeta_topic;
 	rec.key = &key;
 	rec.value = &value;
 	rec.key_schema = txmeta_key_schema;
@@ -636,9 +636,12 @@ walcast_event_truncate(LogicalDecodingContext *ctx, RelationInfo *info,
 	walcast_emit_record(ctx, &rec);
 }
 
-/* The MessageValue schema, whose content type follows binary.handling.mode. */
-static char *
-message_value_schema(DecoderState *state)
+/*
+ * The MessageValue schema, whose content type follows binary.handling.mode.
+ * Built once per decoding session, in the current memory context.
+ */
+char *
+walcast_event_message_schema(const DecoderState *state)
 {
 	return psprintf("{\"type\":\"struct\",\"fields\":[{\"type\":\"string\",\"optional\":false,\"field\":\"op\"},"
 					"{\"type\":\"int64\",\"optional\":true,\"field\":\"ts_ms\"},%s,"
@@ -700,11 +703,11 @@ walcast_event_message(LogicalDecodingContext *ctx, XLogRecPtr lsn,
 						   &state->opts.modes);
 	appendStringInfoString(&value, "}}");
 
-	rec.topic = psprintf("%s.message", state->prefix);
+	rec.topic = state->message_topic;
 	rec.key = &key;
 	rec.value = &value;
 	rec.key_schema = message_key_schema;
-	rec.value_schema = message_value_schema(state);
+	rec.value_schema = state->message_schema;
 	rec.schema_id = &state->message_schema_id;
 	walcast_emit_record(ctx, &rec);
 }

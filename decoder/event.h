@@ -28,5 +28,6 @@ extern void walcast_event_message(LogicalDecodingContext *ctx, XLogRecPtr lsn,
 extern void walcast_event_txn_end(LogicalDecodingContext *ctx,
 								  XLogRecPtr commit_lsn);
 extern char *walcast_event_source_schema(void);
+extern char *walcast_event_message_schema(const DecoderState *state);
 
 #endif							/* DECODER_EVENT_H */

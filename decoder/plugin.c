@@ -100,7 +100,7 @@ database_name(void)
 	return name;
 }
 
-/* The parts of the source block that are the same for every event. */
+/* What is the same for every event of the session: source parts, schemas, topics. */
 static void
 init_session(DecoderState *state)
 {
@@ -120,6 +120,9 @@ init_session(DecoderState *state)
 	json_append_cstring(&buf, db);
 	state->source_db = buf.data;
 	state->source_schema = walcast_event_source_schema();
+	state->message_schema = walcast_event_message_schema(state);
+	state->message_topic = psprintf("%s.message", state->prefix);
+	state->txmeta_topic = psprintf("%s.transaction", state->prefix);
 }
 
 static void

@@ -62,6 +62,9 @@ typedef struct DecoderState
 	char	   *source_head;	/* the Source struct up to "ts_ms" (JSON) */
 	char	   *source_db;		/* ,"snapshot":"false","db":"..." (JSON) */
 	char	   *source_schema;	/* the Source struct's schema (JSON) */
+	char	   *message_schema; /* the MessageValue schema (JSON) */
+	char	   *message_topic;	/* <prefix>.message */
+	char	   *txmeta_topic;	/* <prefix>.transaction */
 	DecoderTxn	txn;
 	XLogRecPtr	last_commit_lsn;	/* for source.sequence */
 	/* relay format */
