@@ -9,8 +9,8 @@ EXTVERSION = 0.1.0
 
 MODULE_big = walcast
 OBJS = decoder/plugin.o decoder/options.o decoder/relcache.o decoder/event.o \
-	decoder/typconv.o decoder/typnumeric.o decoder/typext.o common/json.o \
-	common/encode.o common/dbzschema.o common/dbzvalue.o
+	decoder/typconv.o decoder/typnumeric.o decoder/typext.o libwalcast/json.o \
+	libwalcast/encode.o libwalcast/dbzschema.o libwalcast/dbzvalue.o
 PGFILEDESC = "walcast - Debezium-shaped JSON logical decoding output plugin"
 
 REGRESS = options insert update delete truncate transactions keys \
@@ -20,10 +20,16 @@ REGRESS_OPTS = --temp-config=test/logical.conf --temp-instance=./tmp_check
 TAP_TESTS = 1
 PROVE_TESTS = test/t/*.pl
 
-EXTRA_CLEAN = test/logical.conf common/version.h
+EXTRA_CLEAN = test/logical.conf libwalcast/version.h
 
 PG_CONFIG ?= pg_config
-PG_CPPFLAGS = -I$(srcdir)
+# A backend loads libraries with RTLD_GLOBAL: export only the entry points
+# (PGDLLEXPORT: _PG_output_plugin_init and PG_MODULE_MAGIC's function), so
+# none of our names can bind to, or shadow, another library's.  PostgreSQL
+# 16 and later define PGDLLEXPORT the same way; 15 defines it empty unless
+# it is already defined.
+PG_CPPFLAGS = -I$(srcdir) -fvisibility=hidden \
+	'-DPGDLLEXPORT=__attribute__((visibility("default")))'
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
@@ -33,23 +39,31 @@ PG_PROVE_FLAGS += -I $(srcdir)/test/perl
 # The temporary instance's settings.  output_plugin_libraries is written only
 # when the server knows the parameter (PostgreSQL 15.19+ and the matching
 # minor releases): an unknown name in postgresql.conf stops the server.
+# WALCAST_LIBDIR=<dir holding walcast.so> makes the test servers load that
+# build instead of the installed one (dynamic_library_path), so a checkout
+# can be tested without "make install"; test/perl/WalcastTest.pm reads it
+# too.  The file is rewritten on every run, so the setting never lingers.
 PG_BINDIR := $(shell $(PG_CONFIG) --bindir)
+.PHONY: test/logical.conf
 test/logical.conf: test/logical.conf.in
 	cp $< $@
 	if $(PG_BINDIR)/postgres --describe-config 2>/dev/null | grep -q '^output_plugin_libraries'; then \
 		echo "output_plugin_libraries = 'pgoutput, test_decoding, walcast'" >> $@; \
 	fi
+	if [ -n "$(WALCAST_LIBDIR)" ]; then \
+		echo "dynamic_library_path = '$(WALCAST_LIBDIR):\$$libdir'" >> $@; \
+	fi
 
 installcheck: test/logical.conf
 
-common/version.h: Makefile
+libwalcast/version.h: Makefile
 	echo '#define WALCAST_VERSION "$(EXTVERSION)"' > $@
 
 # Rebuild every object when a header changes (PGXS tracks no dependencies).
-$(OBJS): common/version.h $(wildcard $(srcdir)/decoder/*.h $(srcdir)/common/*.h)
+$(OBJS): libwalcast/version.h $(wildcard $(srcdir)/decoder/*.h $(srcdir)/libwalcast/*.h)
 
 .PHONY: relay install-relay clean-relay bench
-relay: common/version.h
+relay: libwalcast/version.h
 	$(MAKE) -C relay PG_CONFIG=$(PG_CONFIG)
 install-relay: relay
 	$(MAKE) -C relay PG_CONFIG=$(PG_CONFIG) install

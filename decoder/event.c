@@ -34,9 +34,9 @@
 #include "utils/memutils.h"
 #include "utils/rel.h"
 
-#include "common/dbzvalue.h"
-#include "common/encode.h"
-#include "common/json.h"
+#include "libwalcast/dbzvalue.h"
+#include "libwalcast/encode.h"
+#include "libwalcast/json.h"
 #include "decoder/compat.h"
 #include "decoder/event.h"
 

@@ -14,7 +14,7 @@
 #include "nodes/pg_list.h"
 #include "regex/regex.h"
 
-#include "common/dbzschema.h"
+#include "libwalcast/dbzschema.h"
 
 /* output.format */
 typedef enum WalcastFormat

@@ -40,15 +40,15 @@
 #include "utils/memutils.h"
 #include "utils/rel.h"
 
-#include "common/json.h"
-#include "common/version.h"
+#include "libwalcast/json.h"
+#include "libwalcast/version.h"
 #include "decoder/event.h"
 #include "decoder/plugin.h"
 #include "decoder/relcache.h"
 
 PG_MODULE_MAGIC;
 
-extern void _PG_output_plugin_init(OutputPluginCallbacks *cb);
+extern PGDLLEXPORT void _PG_output_plugin_init(OutputPluginCallbacks *cb);
 
 static void walcast_startup(LogicalDecodingContext *ctx,
 							OutputPluginOptions *opt, bool is_init);

@@ -33,7 +33,7 @@
 #include "utils/memutils.h"
 #include "utils/syscache.h"
 
-#include "common/json.h"
+#include "libwalcast/json.h"
 #include "decoder/relcache.h"
 
 static HTAB *relation_infos = NULL;

@@ -4,14 +4,14 @@
  *	  From a PostgreSQL Datum to Debezium's JSON value: the one place
  *
  * Two steps.  Once per relation, walcast_typconv_init_column() maps a
- * column's type to a Debezium kind (common/dbzschema.h) and looks up what
+ * column's type to a Debezium kind (libwalcast/dbzschema.h) and looks up what
  * converting it needs: output functions, array element layouts, enum
  * labels, and the kinds of extension types (hstore, ltree, citext, PostGIS,
  * pgvector), which have no fixed OIDs and are recognized by type name.
  * Then, per value, walcast_typconv_append() reads the Datum's binary form
  * directly where that is cheap (integers, floats, numeric, bit strings,
  * dates, times, timestamps, intervals, uuid, bytea, text, hstore, point,
- * pgvector types) and hands canonical values to common/dbzvalue.c, which
+ * pgvector types) and hands canonical values to libwalcast/dbzvalue.c, which
  * knows Debezium's rules; the other types go through their output function,
  * whose text is what Debezium writes.
  *
@@ -57,8 +57,8 @@
 #include "utils/uuid.h"
 #include "utils/varbit.h"
 
-#include "common/dbzvalue.h"
-#include "common/json.h"
+#include "libwalcast/dbzvalue.h"
+#include "libwalcast/json.h"
 #include "decoder/typconv_int.h"
 
 /* Days between 1970-01-01 and PostgreSQL's epoch, 2000-01-01. */

@@ -15,7 +15,7 @@
 #include "lib/stringinfo.h"
 #include "utils/relcache.h"
 
-#include "common/dbzschema.h"
+#include "libwalcast/dbzschema.h"
 
 /* An enum label: the label's OID and its text, rendered as JSON. */
 typedef struct WalcastEnumLabel

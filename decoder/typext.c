@@ -24,9 +24,9 @@
 #include "fmgr.h"
 #include "utils/geo_decls.h"
 
-#include "common/dbzvalue.h"
-#include "common/encode.h"
-#include "common/json.h"
+#include "libwalcast/dbzvalue.h"
+#include "libwalcast/encode.h"
+#include "libwalcast/json.h"
 #include "decoder/typconv_int.h"
 
 /*

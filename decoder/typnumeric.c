@@ -9,7 +9,7 @@
  * BigInteger.toByteArray() gives and Debezium's precise
  * decimal.handling.mode writes.  Choosing the mode, and the double and
  * string modes, stay in typconv.c; writing the bytes as JSON (base64, and
- * the struct of a VariableScaleDecimal) is common/dbzvalue.c's.
+ * the struct of a VariableScaleDecimal) is libwalcast/dbzvalue.c's.
  *
  * IDENTIFICATION
  *	  decoder/typnumeric.c
@@ -20,7 +20,7 @@
 
 #include "fmgr.h"
 
-#include "common/dbzvalue.h"
+#include "libwalcast/dbzvalue.h"
 #include "decoder/typconv_int.h"
 
 /*

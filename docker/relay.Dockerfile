@@ -19,17 +19,17 @@ RUN apt-get update && \
 		postgresql-server-dev-15 && \
 	rm -rf /var/lib/apt/lists/*
 
-# The relay, the top-level Makefile (it writes common/version.h from
+# The relay, the top-level Makefile (it writes libwalcast/version.h from
 # EXTVERSION) and the code shared with the decoder.
 COPY Makefile /src/
-COPY common /src/common
+COPY libwalcast /src/libwalcast
 COPY relay /src/relay
 
-# "clean" first, and common/version.h removed, because the build context may
+# "clean" first, and libwalcast/version.h removed, because the build context may
 # hold files built on the host.  Only the program is built: the relay's
 # default target also builds its unit tests, which need test/unit/.
 WORKDIR /src
-RUN rm -f common/version.h && \
+RUN rm -f libwalcast/version.h && \
 	make -C relay PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config clean && \
 	make -C relay PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config walcast-relay
 

@@ -32,7 +32,7 @@
 #include <signal.h>
 
 #include "common/logging.h"
-#include "common/version.h"
+#include "libwalcast/version.h"
 #include "getopt_long.h"
 
 #include "ack.h"

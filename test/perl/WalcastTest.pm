@@ -40,6 +40,18 @@ sub knows_allow_list
 	return $params =~ /^output_plugin_libraries\t/m;
 }
 
+# With WALCAST_LIBDIR set, make the node load walcast.so from there instead of
+# the installed library (see the Makefile): a checkout is tested without
+# "make install".
+sub use_build_dir
+{
+	my ($node) = @_;
+	$node->append_conf('postgresql.conf',
+		"dynamic_library_path = '$ENV{WALCAST_LIBDIR}:\$libdir'\n")
+	  if $ENV{WALCAST_LIBDIR};
+	return;
+}
+
 # A node ready for logical decoding with walcast, not started; $conf is
 # appended to its postgresql.conf.
 sub new_node
@@ -51,6 +63,7 @@ sub new_node
 	$node->append_conf('postgresql.conf',
 		"output_plugin_libraries = 'pgoutput, test_decoding, walcast'\n")
 	  if knows_allow_list($node);
+	use_build_dir($node);
 	$node->append_conf('postgresql.conf', $conf) if defined $conf;
 	return $node;
 }

@@ -1,7 +1,7 @@
 
 # Copyright (c) walcast contributors
 
-# Runs the C unit tests of common/encode.c (test/unit/encode_test, built by
+# Runs the C unit tests of libwalcast/encode.c (test/unit/encode_test, built by
 # "make -C test/unit") and reports each of its TAP results as a test here:
 # Java Float/Double.toString text, Base64 and hex, Kafka Connect Decimal
 # bytes and java.util.HashMap iteration order.  A missing binary or a

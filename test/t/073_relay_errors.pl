@@ -42,6 +42,7 @@ sub new_node
 	$node->append_conf('postgresql.conf',
 		"output_plugin_libraries = '$params{plugins}'")
 	  if $knows && defined $params{plugins};
+	WalcastTest::use_build_dir($node);
 	$node->start;
 	return ($node, $knows);
 }

@@ -1,9 +1,9 @@
 /*-------------------------------------------------------------------------
  *
  * encode_test.c
- *	  Unit tests for common/encode.c, printing TAP
+ *	  Unit tests for libwalcast/encode.c, printing TAP
  *
- * A frontend program linked with common/encode.o, libpgcommon and
+ * A frontend program linked with libwalcast/encode.o, libpgcommon and
  * libpgport; test/t/005_unit_encode.pl runs it under prove.  Expected
  * values come from the Java behaviour walcast must match: JDK 19+
  * Double/Float.toString, BigInteger.toByteArray and java.util.HashMap
@@ -20,7 +20,7 @@
 #include <float.h>
 #include <math.h>
 
-#include "common/encode.h"
+#include "libwalcast/encode.h"
 
 static int	test_count = 0;
 static int	fail_count = 0;

@@ -10,14 +10,14 @@
  * relay's text paths share one implementation of Debezium's rules.
  *
  * IDENTIFICATION
- *	  common/dbzvalue.h
+ *	  libwalcast/dbzvalue.h
  *
  *-------------------------------------------------------------------------
  */
-#ifndef COMMON_DBZVALUE_H
-#define COMMON_DBZVALUE_H
+#ifndef LIBWALCAST_DBZVALUE_H
+#define LIBWALCAST_DBZVALUE_H
 
-#include "common/dbzschema.h"
+#include "libwalcast/dbzschema.h"
 
 /*
  * Values whose Debezium form depends only on the value and the modes.
@@ -67,4 +67,4 @@ extern void dbzvalue_append_fallback(StringInfo out, const DbzType *type,
 extern void dbzvalue_append_placeholder(StringInfo out, const DbzType *type,
 										const DbzModes *modes);
 
-#endif							/* COMMON_DBZVALUE_H */
+#endif							/* LIBWALCAST_DBZVALUE_H */

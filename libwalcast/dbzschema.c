@@ -10,7 +10,7 @@
  * row.
  *
  * IDENTIFICATION
- *	  common/dbzschema.c
+ *	  libwalcast/dbzschema.c
  *
  *-------------------------------------------------------------------------
  */
@@ -20,8 +20,8 @@
 #include "postgres.h"
 #endif
 
-#include "common/dbzschema.h"
-#include "common/json.h"
+#include "libwalcast/dbzschema.h"
+#include "libwalcast/json.h"
 
 /* The named-type part of a schema: semantic name, version, doc. */
 typedef struct SchemaName

@@ -12,12 +12,12 @@
  * Datums or Debezium.
  *
  * IDENTIFICATION
- *	  common/json.h
+ *	  libwalcast/json.h
  *
  *-------------------------------------------------------------------------
  */
-#ifndef COMMON_JSON_H
-#define COMMON_JSON_H
+#ifndef LIBWALCAST_JSON_H
+#define LIBWALCAST_JSON_H
 
 #include "lib/stringinfo.h"
 
@@ -35,4 +35,4 @@ extern void json_append_uint64(StringInfo out, uint64 v);
 extern void json_append_double(StringInfo out, double v);
 extern void json_append_float(StringInfo out, float v);
 
-#endif							/* COMMON_JSON_H */
+#endif							/* LIBWALCAST_JSON_H */

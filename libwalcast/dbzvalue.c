@@ -9,7 +9,7 @@
  * real Debezium 3.6.3 writes (debezium-golden findings, item 7).
  *
  * IDENTIFICATION
- *	  common/dbzvalue.c
+ *	  libwalcast/dbzvalue.c
  *
  *-------------------------------------------------------------------------
  */
@@ -21,9 +21,9 @@
 
 #include <math.h>
 
-#include "common/dbzvalue.h"
-#include "common/encode.h"
-#include "common/json.h"
+#include "libwalcast/dbzvalue.h"
+#include "libwalcast/encode.h"
+#include "libwalcast/json.h"
 #include "common/md5.h"
 
 #define US_PER_DAY INT64CONST(86400000000)

@@ -13,12 +13,12 @@
  * the plugin and the relay.
  *
  * IDENTIFICATION
- *	  common/dbzschema.h
+ *	  libwalcast/dbzschema.h
  *
  *-------------------------------------------------------------------------
  */
-#ifndef COMMON_DBZSCHEMA_H
-#define COMMON_DBZSCHEMA_H
+#ifndef LIBWALCAST_DBZSCHEMA_H
+#define LIBWALCAST_DBZSCHEMA_H
 
 #include "lib/stringinfo.h"
 
@@ -172,4 +172,4 @@ extern void dbzschema_append_schema(StringInfo out, const DbzType *type,
 extern const char *dbzschema_connect_type(const DbzType *type,
 										  const DbzModes *modes);
 
-#endif							/* COMMON_DBZSCHEMA_H */
+#endif							/* LIBWALCAST_DBZSCHEMA_H */

@@ -14,7 +14,7 @@
  * allocations are palloc (fe_memutils in the frontend) and StringInfo.
  *
  * IDENTIFICATION
- *	  common/encode.c
+ *	  libwalcast/encode.c
  *
  *-------------------------------------------------------------------------
  */
@@ -27,7 +27,7 @@
 #include <math.h>
 
 #include "common/shortest_dec.h"
-#include "common/encode.h"
+#include "libwalcast/encode.h"
 
 /*
  * A finite, nonzero decimal in scientific form: digits[0].digits[1..] times

@@ -16,7 +16,7 @@
  * UTF8 (see plugin.c).
  *
  * IDENTIFICATION
- *	  common/json.c
+ *	  libwalcast/json.c
  *
  *-------------------------------------------------------------------------
  */
@@ -28,8 +28,8 @@
 
 #include <math.h>
 
-#include "common/encode.h"
-#include "common/json.h"
+#include "libwalcast/encode.h"
+#include "libwalcast/json.h"
 
 static const char hexdigits[] = "0123456789ABCDEF";
 

@@ -9,12 +9,12 @@
  * of a Kafka Connect Decimal, and Java's HashMap iteration order.
  *
  * IDENTIFICATION
- *	  common/encode.h
+ *	  libwalcast/encode.h
  *
  *-------------------------------------------------------------------------
  */
-#ifndef COMMON_ENCODE_H
-#define COMMON_ENCODE_H
+#ifndef LIBWALCAST_ENCODE_H
+#define LIBWALCAST_ENCODE_H
 
 #include "lib/stringinfo.h"
 
@@ -63,4 +63,4 @@ extern int32 encode_java_string_hash(const char *utf8, size_t len);
 extern void encode_java_hashmap_order(const char *const *keys,
 									  const size_t *lens, int n, int *order);
 
-#endif							/* COMMON_ENCODE_H */
+#endif							/* LIBWALCAST_ENCODE_H */
