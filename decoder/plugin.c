@@ -155,7 +155,12 @@ walcast_startup(LogicalDecodingContext *ctx, OutputPluginOptions *opt,
 	walcast_relcache_init(ctx->context, &rs);
 }
 
-/* The relation cache's hash dies with ctx->context; so do our contexts. */
+/*
+ * Free the relation cache, as pgoutput frees its hash.  When a SQL decoding
+ * call fails this is not called: ctx->context is freed with the
+ * transaction, and the cache's reset callback forgets it.  Our other
+ * contexts are children of ctx->context and die with it.
+ */
 static void
 walcast_shutdown(LogicalDecodingContext *ctx)
 {
