@@ -216,8 +216,8 @@ count_in_collection(DecoderState *state, const char *name)
 		if (strcmp(c->name, name) == 0)
 			return ++c->count;
 	}
-	/* the list lives as long as the transaction: in the plugin's context */
-	old = MemoryContextSwitchTo(GetMemoryChunkContext(state));
+	/* the list lives as long as the transaction, in its context */
+	old = MemoryContextSwitchTo(state->txn_cxt);
 	c = palloc(sizeof(TxnCollection));
 	c->name = pstrdup(name);
 	c->count = 1;

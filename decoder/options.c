@@ -229,7 +229,6 @@ parse_regex_list(const char *name, const char *value, WalcastRegexList *list)
 	char	   *copy = pstrdup(value);
 	char	   *tok;
 	char	   *save;
-	int			i = 0;
 	ListCell   *lc;
 
 	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
@@ -239,8 +238,9 @@ parse_regex_list(const char *name, const char *value, WalcastRegexList *list)
 		if (*tok != '\0')
 			items = lappend(items, tok);
 	}
-	list->n = list_length(items);
-	list->res = palloc0(sizeof(regex_t) * Max(list->n, 1));
+	/* n counts the compiled expressions, which free_regex_lists frees */
+	list->n = 0;
+	list->res = palloc0(sizeof(regex_t) * Max(list_length(items), 1));
 	foreach(lc, items)
 	{
 		char	   *pattern = psprintf("^(?:%s)$", (char *) lfirst(lc));
@@ -249,20 +249,45 @@ parse_regex_list(const char *name, const char *value, WalcastRegexList *list)
 		int			wlen = pg_mb2wchar_with_len(pattern, wide, len);
 		int			rc;
 
-		rc = pg_regcomp(&list->res[i++], wide, wlen,
+		rc = pg_regcomp(&list->res[list->n], wide, wlen,
 						REG_ADVANCED | REG_ICASE, C_COLLATION_OID);
 		if (rc != REG_OKAY)
 		{
 			char		msg[128];
 
-			pg_regerror(rc, &list->res[i - 1], msg, sizeof(msg));
+			pg_regerror(rc, &list->res[list->n], msg, sizeof(msg));
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("invalid value for option \"%s\": \"%s\"", name, value),
 					 errdetail("Invalid regular expression \"%s\": %s.",
 							   (char *) lfirst(lc), msg)));
 		}
+		list->n++;
 		pfree(wide);
+	}
+}
+
+/*
+ * The options' memory context is going away: free the compiled regular
+ * expressions, which PostgreSQL 15 allocates with malloc, outside any
+ * memory context.  Runs at the end of every decoding session, the ones that
+ * end in an ERROR included.
+ */
+static void
+free_regex_lists(void *arg)
+{
+	DecoderOptions *opts = arg;
+
+	for (int d = 0; d < NUM_OPTIONS; d++)
+	{
+		WalcastRegexList *list;
+
+		if (option_defs[d].kind != OPT_REGEX_LIST)
+			continue;
+		list = (WalcastRegexList *) ((char *) opts + option_defs[d].offset);
+		for (int i = 0; i < list->n; i++)
+			pg_regfree(&list->res[i]);
+		list->n = 0;
 	}
 }
 
@@ -355,15 +380,22 @@ check_combinations(DecoderOptions *opts)
 
 /*
  * Fill *opts from the plugin options (a List of DefElem with String values).
- * Allocates in the current memory context; errors out on any bad option.
+ * Allocates in the current memory context, and frees what is outside it
+ * when that context is reset or deleted, so *opts must live in it (or
+ * longer); errors out on any bad option.
  */
 void
 walcast_options_parse(List *options, DecoderOptions *opts)
 {
 	bool		given[NUM_OPTIONS] = {0};
 	ListCell   *lc;
+	MemoryContextCallback *cb;
 
 	set_defaults(opts);
+	cb = palloc(sizeof(MemoryContextCallback));
+	cb->func = free_regex_lists;
+	cb->arg = opts;
+	MemoryContextRegisterResetCallback(CurrentMemoryContext, cb);
 	foreach(lc, options)
 	{
 		DefElem    *elem = lfirst(lc);
