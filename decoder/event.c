@@ -112,7 +112,7 @@ get_state(LogicalDecodingContext *ctx)
 static int64
 unix_us(TimestampTz ts)
 {
-	return ts + (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY;
+	return ts + DBZ_PG_EPOCH_UNIX_US;
 }
 
 /* "ts_ms":..,"ts_us":..,"ts_ns":.. of a Unix-epoch microsecond instant */
