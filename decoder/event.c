@@ -112,7 +112,7 @@ get_state(LogicalDecodingContext *ctx)
 static int64
 unix_us(TimestampTz ts)
 {
-	return ts + (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY;
+	return ts + DBZ_PG_EPOCH_UNIX_US;
 }
 
 /* "ts_ms":..,"ts_us":..,"ts_ns":.. of a Unix-epoch microsecond instant */
@@ -216,8 +216,8 @@ count_in_collection(DecoderState *state, const char *name)
 		if (strcmp(c->name, name) == 0)
 			return ++c->count;
 	}
-	/* the list lives as long as the transaction: in the plugin's context */
-	old = MemoryContextSwitchTo(GetMemoryChunkContext(state));
+	/* the list lives as long as the transaction, in its context */
+	old = MemoryContextSwitchTo(state->txn_cxt);
 	c = palloc(sizeof(TxnCollection));
 	c->name = pstrdup(name);
 	c->count = 1;

@@ -184,25 +184,39 @@ parse_int(const OptionDef *def, const char *value, int *dest)
 }
 
 /*
+ * The next entry of a comma-separated list, blanks trimmed on both sides
+ * (possibly empty), or NULL at the end; *save as for strtok_r, whose first
+ * call gets the list.
+ */
+static char *
+next_list_entry(char *list, char **save)
+{
+	char	   *entry = strtok_r(list, ",", save);
+	char	   *end;
+
+	if (entry == NULL)
+		return NULL;
+	while (isspace((unsigned char) *entry))
+		entry++;
+	end = entry + strlen(entry);
+	while (end > entry && isspace((unsigned char) end[-1]))
+		*--end = '\0';
+	return entry;
+}
+
+/*
  * skipped.operations: a comma-separated list of c, u, d, t, or "none".
  */
 static void
 parse_skipped_ops(DecoderOptions *opts, const char *name, const char *value)
 {
 	char	   *copy = pstrdup(value);
-	char	   *tok;
 	char	   *save;
 
 	opts->skip_create = opts->skip_update = false;
 	opts->skip_delete = opts->skip_truncate = false;
-	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+	for (char *t = next_list_entry(copy, &save); t; t = next_list_entry(NULL, &save))
 	{
-		char	   *t = tok;
-
-		while (isspace((unsigned char) *t))
-			t++;
-		for (char *e = t + strlen(t); e > t && isspace((unsigned char) e[-1]);)
-			*--e = '\0';
 		if (strcmp(t, "c") == 0)
 			opts->skip_create = true;
 		else if (strcmp(t, "u") == 0)
@@ -221,26 +235,25 @@ parse_skipped_ops(DecoderOptions *opts, const char *name, const char *value)
 /*
  * A comma-separated list of regular expressions, each anchored at both
  * ends and case-insensitive, as Debezium's include and exclude lists.
+ * Blanks around an entry are not part of it, and empty entries are none.
  */
 static void
 parse_regex_list(const char *name, const char *value, WalcastRegexList *list)
 {
 	List	   *items = NIL;
 	char	   *copy = pstrdup(value);
-	char	   *tok;
 	char	   *save;
-	int			i = 0;
 	ListCell   *lc;
 
-	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+	for (char *entry = next_list_entry(copy, &save); entry;
+		 entry = next_list_entry(NULL, &save))
 	{
-		while (isspace((unsigned char) *tok))
-			tok++;
-		if (*tok != '\0')
-			items = lappend(items, tok);
+		if (*entry != '\0')
+			items = lappend(items, entry);
 	}
-	list->n = list_length(items);
-	list->res = palloc0(sizeof(regex_t) * Max(list->n, 1));
+	/* n counts the compiled expressions, which free_regex_lists frees */
+	list->n = 0;
+	list->res = palloc0(sizeof(regex_t) * Max(list_length(items), 1));
 	foreach(lc, items)
 	{
 		char	   *pattern = psprintf("^(?:%s)$", (char *) lfirst(lc));
@@ -249,20 +262,45 @@ parse_regex_list(const char *name, const char *value, WalcastRegexList *list)
 		int			wlen = pg_mb2wchar_with_len(pattern, wide, len);
 		int			rc;
 
-		rc = pg_regcomp(&list->res[i++], wide, wlen,
+		rc = pg_regcomp(&list->res[list->n], wide, wlen,
 						REG_ADVANCED | REG_ICASE, C_COLLATION_OID);
 		if (rc != REG_OKAY)
 		{
 			char		msg[128];
 
-			pg_regerror(rc, &list->res[i - 1], msg, sizeof(msg));
+			pg_regerror(rc, &list->res[list->n], msg, sizeof(msg));
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("invalid value for option \"%s\": \"%s\"", name, value),
 					 errdetail("Invalid regular expression \"%s\": %s.",
 							   (char *) lfirst(lc), msg)));
 		}
+		list->n++;
 		pfree(wide);
+	}
+}
+
+/*
+ * The options' memory context is going away: free the compiled regular
+ * expressions, which PostgreSQL 15 allocates with malloc, outside any
+ * memory context.  Runs at the end of every decoding session, the ones that
+ * end in an ERROR included.
+ */
+static void
+free_regex_lists(void *arg)
+{
+	DecoderOptions *opts = arg;
+
+	for (int d = 0; d < NUM_OPTIONS; d++)
+	{
+		WalcastRegexList *list;
+
+		if (option_defs[d].kind != OPT_REGEX_LIST)
+			continue;
+		list = (WalcastRegexList *) ((char *) opts + option_defs[d].offset);
+		for (int i = 0; i < list->n; i++)
+			pg_regfree(&list->res[i]);
+		list->n = 0;
 	}
 }
 
@@ -325,25 +363,42 @@ parse_one(const OptionDef *def, DefElem *elem, DecoderOptions *opts)
 	}
 }
 
+/* Include and exclude lists that cannot be given together. */
+static const struct
+{
+	const char *include;
+	const char *exclude;
+	size_t		include_offset;
+	size_t		exclude_offset;
+}			exclusive_lists[] = {
+	{"schema.include.list", "schema.exclude.list",
+	OFF(schema_include), OFF(schema_exclude)},
+	{"table.include.list", "table.exclude.list",
+	OFF(table_include), OFF(table_exclude)},
+	{"column.include.list", "column.exclude.list",
+	OFF(column_include), OFF(column_exclude)},
+	{"message.prefix.include.list", "message.prefix.exclude.list",
+	OFF(message_include), OFF(message_exclude)},
+};
+
 static void
 check_combinations(DecoderOptions *opts)
 {
-	if (opts->schema_include.n > 0 && opts->schema_exclude.n > 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("options \"schema.include.list\" and \"schema.exclude.list\" cannot be used together")));
-	if (opts->table_include.n > 0 && opts->table_exclude.n > 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("options \"table.include.list\" and \"table.exclude.list\" cannot be used together")));
-	if (opts->column_include.n > 0 && opts->column_exclude.n > 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("options \"column.include.list\" and \"column.exclude.list\" cannot be used together")));
-	if (opts->message_include.n > 0 && opts->message_exclude.n > 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("options \"message.prefix.include.list\" and \"message.prefix.exclude.list\" cannot be used together")));
+	for (int i = 0; i < lengthof(exclusive_lists); i++)
+	{
+		const WalcastRegexList *include = (const WalcastRegexList *)
+			((char *) opts + exclusive_lists[i].include_offset);
+		const WalcastRegexList *exclude = (const WalcastRegexList *)
+			((char *) opts + exclusive_lists[i].exclude_offset);
+
+		/* worded and coded as PostgreSQL's own option checks */
+		if (include->n > 0 && exclude->n > 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_SYNTAX_ERROR),
+					 errmsg("%s and %s are mutually exclusive options",
+							exclusive_lists[i].include,
+							exclusive_lists[i].exclude)));
+	}
 	if (opts->topic_prefix != NULL &&
 		(opts->topic_prefix[0] == '\0' ||
 		 strspn(opts->topic_prefix,
@@ -355,15 +410,22 @@ check_combinations(DecoderOptions *opts)
 
 /*
  * Fill *opts from the plugin options (a List of DefElem with String values).
- * Allocates in the current memory context; errors out on any bad option.
+ * Allocates in the current memory context, and frees what is outside it
+ * when that context is reset or deleted, so *opts must live in it (or
+ * longer); errors out on any bad option.
  */
 void
 walcast_options_parse(List *options, DecoderOptions *opts)
 {
 	bool		given[NUM_OPTIONS] = {0};
 	ListCell   *lc;
+	MemoryContextCallback *cb;
 
 	set_defaults(opts);
+	cb = palloc(sizeof(MemoryContextCallback));
+	cb->func = free_regex_lists;
+	cb->arg = opts;
+	MemoryContextRegisterResetCallback(CurrentMemoryContext, cb);
 	foreach(lc, options)
 	{
 		DefElem    *elem = lfirst(lc);

@@ -21,8 +21,12 @@
  *
  * Memory: the private state lives in ctx->context; everything built for a
  * change lives in the change context, reset after every change, truncate
- * and message; the relation cache has a context of its own.  Both are
- * children of ctx->context and die with it.
+ * and message; what a transaction keeps across its changes (transaction
+ * metadata counts) lives in the transaction context, reset at BEGIN and
+ * COMMIT; the relation cache has a context of its own.  All three are
+ * children of ctx->context and die with it.  Nothing may be allocated in
+ * ctx->context itself after the startup callback: a walsender keeps it for
+ * as long as it streams.
  *
  * IDENTIFICATION
  *	  decoder/plugin.c
@@ -143,6 +147,9 @@ walcast_startup(LogicalDecodingContext *ctx, OutputPluginOptions *opt,
 	state->change_cxt = AllocSetContextCreate(ctx->context,
 											  "walcast change context",
 											  ALLOCSET_DEFAULT_SIZES);
+	state->txn_cxt = AllocSetContextCreate(ctx->context,
+										   "walcast transaction context",
+										   ALLOCSET_SMALL_SIZES);
 	init_session(state);
 	ctx->output_plugin_private = state;
 	opt->output_type = state->opts.format == WC_FORMAT_RELAY ?
@@ -155,7 +162,12 @@ walcast_startup(LogicalDecodingContext *ctx, OutputPluginOptions *opt,
 	walcast_relcache_init(ctx->context, &rs);
 }
 
-/* The relation cache's hash dies with ctx->context; so do our contexts. */
+/*
+ * Free the relation cache, as pgoutput frees its hash.  When a SQL decoding
+ * call fails this is not called: ctx->context is freed with the
+ * transaction, and the cache's reset callback forgets it.  Our other
+ * contexts are children of ctx->context and die with it.
+ */
 static void
 walcast_shutdown(LogicalDecodingContext *ctx)
 {
@@ -172,8 +184,8 @@ walcast_begin_txn(LogicalDecodingContext *ctx, ReorderBufferTXN *txn)
 	state->txn.begin_sent = false;
 	state->txn.total_order = 0;
 	state->txn_wrote = false;
-	list_free_deep(state->txn.collections);
 	state->txn.collections = NIL;
+	MemoryContextReset(state->txn_cxt);
 }
 
 /* Append "<lsn>" in X/X form and close the relay message. */
@@ -207,6 +219,8 @@ walcast_commit_txn(LogicalDecodingContext *ctx, ReorderBufferTXN *txn,
 	state->last_commit_lsn = commit_lsn;
 	MemoryContextSwitchTo(old);
 	MemoryContextReset(state->change_cxt);
+	state->txn.collections = NIL;
+	MemoryContextReset(state->txn_cxt);
 	OutputPluginUpdateProgress(ctx, !wrote);
 }
 

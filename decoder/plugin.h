@@ -37,7 +37,8 @@ typedef struct DecoderTxn
 	TimestampTz commit_time;
 	bool		begin_sent;		/* transaction metadata BEGIN written */
 	int64		total_order;	/* events so far */
-	List	   *collections;	/* TxnCollection, for the END record */
+	List	   *collections;	/* TxnCollection, for the END record, in
+								 * txn_cxt */
 } DecoderTxn;
 
 /* One Kafka record, ready to be written in the output format. */
@@ -58,6 +59,7 @@ typedef struct DecoderState
 {
 	DecoderOptions opts;
 	MemoryContext change_cxt;	/* reset after every change */
+	MemoryContext txn_cxt;		/* per transaction: txn.collections */
 	char	   *prefix;			/* topic.prefix in effect */
 	char	   *source_head;	/* the Source struct up to "ts_ms" (JSON) */
 	char	   *source_db;		/* ,"snapshot":"false","db":"..." (JSON) */

@@ -12,9 +12,14 @@
  * Publication changes and new enum labels invalidate every entry.  So there
  * are no catalog lookups per row in steady state.
  *
- * The hash and the invalidation callbacks are process-global, as in
- * pgoutput: callbacks cannot be unregistered, so they are registered once
- * per process and find the current hash through a static pointer.
+ * The invalidation callbacks are process-global, as in pgoutput: they
+ * cannot be unregistered, so they are registered once per process and find
+ * the current hash through a static pointer.  That pointer, and the others
+ * below, point into memory of the decoding context, which PostgreSQL frees
+ * without calling the shutdown callback when a SQL decoding call fails; a
+ * reset callback of the cache's context clears them whenever that memory
+ * goes, so a later invalidation in the same backend finds no cache instead
+ * of freed memory.
  *
  * IDENTIFICATION
  *	  decoder/relcache.c
@@ -36,9 +41,12 @@
 #include "libwalcast/json.h"
 #include "decoder/relcache.h"
 
+/* Set by walcast_relcache_init, cleared by cache_context_gone. */
 static HTAB *relation_infos = NULL;
 static MemoryContext cache_cxt = NULL;
-static RelcacheSettings settings;
+static RelcacheSettings settings;	/* points into the decoding context */
+
+/* Process lifetime: callbacks cannot be unregistered. */
 static bool callbacks_registered = false;
 
 /* Debezium's topic name limit (Kafka's, minus nothing: 249 characters). */
@@ -106,23 +114,41 @@ invalidate_all(Datum arg, int cacheid, uint32 hashvalue)
 }
 
 /*
+ * The cache's context is being reset or deleted, with the decoding context
+ * or by walcast_relcache_destroy: forget everything that points into it.
+ */
+static void
+cache_context_gone(void *arg)
+{
+	relation_infos = NULL;
+	cache_cxt = NULL;
+	memset(&settings, 0, sizeof(settings));
+}
+
+/*
  * Create the cache in a child of parent, and register the invalidation
- * callbacks if this process has not yet.
+ * callbacks if this process has not yet.  s, and what it points to, must
+ * live at least as long as parent.
  */
 void
 walcast_relcache_init(MemoryContext parent, const RelcacheSettings *s)
 {
 	HASHCTL		ctl;
 	MemoryContext cxt;
+	MemoryContextCallback *gone;
 
 	cxt = AllocSetContextCreate(parent, "walcast relation cache",
 								ALLOCSET_DEFAULT_SIZES);
-	cache_cxt = cxt;
+	gone = MemoryContextAlloc(cxt, sizeof(MemoryContextCallback));
+	gone->func = cache_context_gone;
+	gone->arg = NULL;
+	MemoryContextRegisterResetCallback(cxt, gone);
 	ctl.keysize = sizeof(Oid);
 	ctl.entrysize = sizeof(RelationInfo);
 	ctl.hcxt = cxt;
 	relation_infos = hash_create("walcast relations", 128, &ctl,
 								 HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	cache_cxt = cxt;
 	settings = *s;
 	if (!callbacks_registered)
 	{
@@ -136,12 +162,17 @@ walcast_relcache_init(MemoryContext parent, const RelcacheSettings *s)
 	}
 }
 
-/* The hash dies with its memory context; forget it for the callbacks. */
+/*
+ * Free the cache (the shutdown callback).  Deleting its context runs
+ * cache_context_gone, as deleting the decoding context does when a call
+ * fails and this is never called.
+ */
 void
 walcast_relcache_destroy(void)
 {
-	relation_infos = NULL;
-	cache_cxt = NULL;
+	if (cache_cxt != NULL)
+		MemoryContextDelete(cache_cxt);
+	Assert(relation_infos == NULL && cache_cxt == NULL);
 }
 
 /*
@@ -427,6 +458,7 @@ walcast_relcache_get(Relation rel)
 	RelationInfo *info;
 	bool		found;
 
+	Assert(relation_infos != NULL);
 	info = hash_search(relation_infos, &relid, HASH_ENTER, &found);
 	if (found && info->valid)
 		return info;

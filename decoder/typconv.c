@@ -61,9 +61,6 @@
 #include "libwalcast/json.h"
 #include "decoder/typconv_int.h"
 
-/* Days between 1970-01-01 and PostgreSQL's epoch, 2000-01-01. */
-#define PG_EPOCH_DAYS (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE)
-
 /* Debezium's varbit length parameter when there is no typmod. */
 #define VARBIT_UNBOUNDED_LENGTH 2147483647
 
@@ -569,7 +566,7 @@ append_temporal(StringInfo out, const WalcastConv *cv, Datum value,
 				dbzvalue_append_date(out,
 									 DATE_IS_NOBEGIN(d) ? DBZ_EPOCH_DAYS_NEG_INF :
 									 DATE_IS_NOEND(d) ? DBZ_EPOCH_DAYS_POS_INF :
-									 d + PG_EPOCH_DAYS, modes);
+									 d + DBZ_PG_EPOCH_UNIX_DAYS, modes);
 				break;
 			}
 		case DBZ_TIME:
@@ -863,7 +860,7 @@ append_zero_value(StringInfo out, const WalcastColumn *col,
 			break;
 		case DBZ_TIMESTAMPTZ:
 			dbzvalue_append_timestamptz(out,
-										-(int64) PG_EPOCH_DAYS * USECS_PER_DAY,
+										-DBZ_PG_EPOCH_UNIX_US,
 										col->dbz.scale);
 			break;
 		case DBZ_DECIMAL:

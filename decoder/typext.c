@@ -58,12 +58,11 @@ walcast_typext_append_hstore(StringInfo out, const WalcastConv *cv,
 	memcpy(&size, VARDATA(hs), sizeof(uint32));
 	if (!(size & WC_HS_FLAG_NEWVERSION) && (size & WC_HS_COUNT_MASK) != 0)
 	{
-		/* a pre-9.0 hstore never rewritten: its text is the safe path */
-		char	   *s = OutputFunctionCall((FmgrInfo *) &cv->outfunc, value);
-
+		/* a pre-9.0 hstore never rewritten; row data stays out of errors */
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("cannot convert an hstore value in the pre-9.0 format: \"%s\"", s)));
+				 errmsg("cannot convert an hstore value in the pre-9.0 format"),
+				 errhint("Rewrite the column's values in the current format, for example with UPDATE ... SET column = column || ''::hstore.")));
 	}
 	n = size & WC_HS_COUNT_MASK;
 	entries = (uint32 *) (VARDATA(hs) + sizeof(uint32));

@@ -28,8 +28,6 @@
 
 #define US_PER_DAY INT64CONST(86400000000)
 #define US_PER_SEC INT64CONST(1000000)
-/* 2000-01-01 (PostgreSQL's epoch) in Unix epoch days */
-#define PG_EPOCH_UNIX_DAYS 10957
 
 /* Floor division and modulo for negative epoch values. */
 static inline int64
@@ -163,7 +161,7 @@ append_iso_timestamp(StringInfo out, int64 pg_us, int width)
 {
 	int64		days = floor_div(pg_us, US_PER_DAY);
 
-	append_iso_date(out, days + PG_EPOCH_UNIX_DAYS);
+	append_iso_date(out, days + DBZ_PG_EPOCH_UNIX_DAYS);
 	appendStringInfoChar(out, 'T');
 	append_iso_time(out, pg_us - days * US_PER_DAY, width);
 	appendStringInfoChar(out, 'Z');
@@ -229,7 +227,7 @@ dbzvalue_append_timestamp(StringInfo out, int64 pg_us, const DbzType *type,
 {
 	bool		pinf = pg_us == DBZ_TS_POS_INF;
 	bool		ninf = pg_us == DBZ_TS_NEG_INF;
-	int64		shift = PG_EPOCH_UNIX_DAYS * US_PER_DAY;
+	int64		shift = DBZ_PG_EPOCH_UNIX_US;
 	int64		epoch_us;
 	bool		milli;
 

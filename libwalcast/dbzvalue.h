@@ -17,7 +17,17 @@
 #ifndef LIBWALCAST_DBZVALUE_H
 #define LIBWALCAST_DBZVALUE_H
 
+#include "datatype/timestamp.h"
+
 #include "libwalcast/dbzschema.h"
+
+/*
+ * PostgreSQL's epoch, 2000-01-01 00:00 UTC, in days and in microseconds
+ * since the Unix epoch: the one definition of the offset for the decoder
+ * and libwalcast.
+ */
+#define DBZ_PG_EPOCH_UNIX_DAYS (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE)
+#define DBZ_PG_EPOCH_UNIX_US ((int64) DBZ_PG_EPOCH_UNIX_DAYS * USECS_PER_DAY)
 
 /*
  * Values whose Debezium form depends only on the value and the modes.

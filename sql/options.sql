@@ -23,7 +23,12 @@ SELECT data FROM pg_logical_slot_peek_changes('regression_slot', NULL, NULL, 're
 SELECT data FROM pg_logical_slot_peek_changes('regression_slot', NULL, NULL, 'skipped.operations', 'c,x');
 SELECT data FROM pg_logical_slot_peek_changes('regression_slot', NULL, NULL, 'table.include.list', 'public.(');
 SELECT data FROM pg_logical_slot_peek_changes('regression_slot', NULL, NULL, 'table.include.list', 'a', 'table.exclude.list', 'b');
+-- (the SQLSTATE of PostgreSQL's "mutually exclusive options": syntax_error)
+\echo :LAST_ERROR_SQLSTATE
 SELECT data FROM pg_logical_slot_peek_changes('regression_slot', NULL, NULL, 'column.include.list', 'a', 'column.exclude.list', 'b');
+SELECT data FROM pg_logical_slot_peek_changes('regression_slot', NULL, NULL, 'message.prefix.include.list', 'a', 'message.prefix.exclude.list', 'b');
+-- (lists of blanks and commas only are no lists: nothing to be exclusive with)
+SELECT count(*) FROM pg_logical_slot_peek_changes('regression_slot', NULL, NULL, 'table.include.list', ' , ', 'table.exclude.list', 'public\.other');
 SELECT data FROM pg_logical_slot_peek_changes('regression_slot', NULL, NULL, 'topic.prefix', 'bad prefix!');
 SELECT data FROM pg_logical_slot_peek_changes('regression_slot', NULL, NULL, 'topic.prefix', '');
 -- (checked when the first change is decoded; terse hides the change's LSN)
@@ -39,6 +44,10 @@ SELECT data FROM pg_logical_slot_peek_changes('regression_slot', NULL, NULL, 'in
 -- topic.prefix names the source and the topic; the default is the database name
 SELECT data FROM pg_logical_slot_peek_changes('regression_slot', NULL, NULL, 'include.volatile', '0', 'output.format', 'record', 'schemas.enable', '0', 'topic.prefix', 'shop-1.eu');
 SELECT data::json->>'topic' AS topic FROM pg_logical_slot_peek_changes('regression_slot', NULL, NULL, 'output.format', 'record');
+-- list entries are trimmed on both sides (tabs too); empty entries are none
+SELECT data::json->>'topic' AS topic FROM pg_logical_slot_peek_changes('regression_slot', NULL, NULL, 'output.format', 'record', 'table.include.list', E'public\\.nothing ,\tpublic\\.opt_t\t, ');
+SELECT data::json->'value'->'after' AS after FROM pg_logical_slot_peek_changes('regression_slot', NULL, NULL, 'output.format', 'record', 'column.include.list', ' public\.opt_t\.v ', 'schemas.enable', 'false');
+SELECT count(*) FROM pg_logical_slot_peek_changes('regression_slot', NULL, NULL, 'skipped.operations', ' c , u ');
 -- options are case-sensitive names with case-insensitive enumeration values
 SELECT data FROM pg_logical_slot_peek_changes('regression_slot', NULL, NULL, 'include.volatile', '0', 'schemas.enable', '0', 'decimal.handling.mode', 'STRING');
 SELECT data FROM pg_logical_slot_peek_changes('regression_slot', NULL, NULL, 'Schemas.Enable', '0');
