@@ -152,6 +152,8 @@ walcast_startup(LogicalDecodingContext *ctx, OutputPluginOptions *opt,
 	rs.opts = &state->opts;
 	rs.prefix = state->prefix;
 	rs.source_schema = state->source_schema;
+	state->schema_ids.cxt = ctx->context;
+	rs.schema_ids = &state->schema_ids;
 	walcast_relcache_init(ctx->context, &rs);
 }
 
@@ -339,7 +341,8 @@ append_if(StringInfo out, StringInfo s)
 
 /*
  * output.format=relay: the P record once, an S record the first time a
- * schema is used, then the E record (doc/framing.md).
+ * schema is used (again after the relation changed), then the E record
+ * (doc/framing.md).
  */
 static void
 write_relay_record(LogicalDecodingContext *ctx, const WalcastRecord *rec)
@@ -362,7 +365,8 @@ write_relay_record(LogicalDecodingContext *ctx, const WalcastRecord *rec)
 	{
 		if (*rec->schema_id == 0)
 		{
-			*rec->schema_id = ++state->next_schema_id;
+			/* an id given back may be reused: this S redefines it */
+			*rec->schema_id = walcast_schema_id_take(&state->schema_ids);
 			appendStringInfo(out, "S %d %d %zu\n", *rec->schema_id,
 							 rec->key_schema ? (int) strlen(rec->key_schema) : -1,
 							 strlen(rec->value_schema));
