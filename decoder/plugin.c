@@ -212,6 +212,9 @@ walcast_commit_txn(LogicalDecodingContext *ctx, ReorderBufferTXN *txn,
 	OutputPluginUpdateProgress(ctx, !wrote);
 }
 
+/* Changes between progress reports (a report reads the clock), as pgoutput. */
+#define WALCAST_PROGRESS_CHANGES 100
+
 static void
 walcast_change(LogicalDecodingContext *ctx, ReorderBufferTXN *txn,
 			   Relation rel, ReorderBufferChange *change)
@@ -224,6 +227,21 @@ walcast_change(LogicalDecodingContext *ctx, ReorderBufferTXN *txn,
 		walcast_event_change(ctx, rel, info, change);
 	MemoryContextSwitchTo(old);
 	MemoryContextReset(state->change_cxt);
+
+	/*
+	 * Report progress every so many changes, written or not, as pgoutput
+	 * does: the walsender sends keepalives and reads the client's replies
+	 * only when the plugin writes or reports, so a long run of changes that
+	 * write nothing (a filtered table, a skipped operation) would otherwise
+	 * leave it silent until the commit, and it or its client would time
+	 * out.  PostgreSQL 15 (15.20 included) leaves this to the plugin; 16
+	 * does it in core.  Without a walsender (SQL functions) it is a no-op.
+	 */
+	if (++state->changes_unreported >= WALCAST_PROGRESS_CHANGES)
+	{
+		state->changes_unreported = 0;
+		OutputPluginUpdateProgress(ctx, false);
+	}
 }
 
 static void

@@ -76,6 +76,7 @@ typedef struct DecoderState
 	bool		txn_wrote;		/* the transaction wrote a record */
 	int			message_schema_id;	/* schemas of logical-message records */
 	int			txmeta_schema_id;	/* schemas of transaction records */
+	int			changes_unreported;	/* changes since the last progress report */
 } DecoderState;
 
 extern void walcast_emit_record(struct LogicalDecodingContext *ctx,
