@@ -11,6 +11,8 @@
 use strict;
 use warnings FATAL => 'all';
 
+use FindBin;
+use IPC::Run;
 use JSON::PP;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
@@ -157,6 +159,26 @@ is(scalar @{ $sent->{t} }, 2, 't sent no S record after the dropped tables');
 ($sent, $max_id) = check_stream('with transaction metadata',
 	records('provide.transaction.metadata', 'true'));
 cmp_ok($max_id, '<=', 5, 'transaction metadata adds its own ids');
+
+# The relay reads the reused and redefined ids the same way: every record it
+# writes carries the schema of its own table, as it was at that change.
+my $relay = "$FindBin::RealBin/../../relay/walcast-relay";
+-x $relay or BAIL_OUT("$relay is not built; run \"make relay\"");
+my $endpos = $node->safe_psql('postgres', 'SELECT pg_current_wal_lsn()');
+my ($out, $err) = ('', '');
+IPC::Run::run(
+	[ $relay, '-d', $node->connstr('postgres'), '-S', 's', '-E', $endpos, '--no-loop' ],
+	'<', \undef, '>', \$out, '2>', \$err,
+	IPC::Run::timeout($PostgreSQL::Test::Utils::timeout_default));
+is($? >> 8, 0, 'the relay streamed the slot to its end') or diag($err);
+my @lines = map { decode_json($_) } grep { $_ ne '' } split /\n/, $out;
+my @wrong = grep { $_->{value}{schema}{name} ne "$_->{topic}.Envelope" } @lines;
+is(scalar @lines, 25 + 22 + 30, 'the relay wrote every record');
+is(scalar @wrong, 0, 'each record carries the schema of its table');
+my @t_fields = map { join(',', map { $_->{field} } @{ $_->{value}{schema}{fields}[1]{fields} }) }
+  grep { $_->{topic} eq 'postgres.public.t' } @lines;
+is_deeply([ @t_fields[ 21 .. 24 ] ], [ 'id,v', 'id,v,w', 'id,v,w', 'id,v,w' ],
+	'records of t carry the new column from ADD COLUMN on');
 
 $node->stop;
 done_testing();
