@@ -159,6 +159,8 @@ walcast_startup(LogicalDecodingContext *ctx, OutputPluginOptions *opt,
 	rs.opts = &state->opts;
 	rs.prefix = state->prefix;
 	rs.source_schema = state->source_schema;
+	state->schema_ids.cxt = ctx->context;
+	rs.schema_ids = &state->schema_ids;
 	walcast_relcache_init(ctx->context, &rs);
 }
 
@@ -224,6 +226,9 @@ walcast_commit_txn(LogicalDecodingContext *ctx, ReorderBufferTXN *txn,
 	OutputPluginUpdateProgress(ctx, !wrote);
 }
 
+/* Changes between progress reports (a report reads the clock), as pgoutput. */
+#define WALCAST_PROGRESS_CHANGES 100
+
 static void
 walcast_change(LogicalDecodingContext *ctx, ReorderBufferTXN *txn,
 			   Relation rel, ReorderBufferChange *change)
@@ -236,6 +241,21 @@ walcast_change(LogicalDecodingContext *ctx, ReorderBufferTXN *txn,
 		walcast_event_change(ctx, rel, info, change);
 	MemoryContextSwitchTo(old);
 	MemoryContextReset(state->change_cxt);
+
+	/*
+	 * Report progress every so many changes, written or not, as pgoutput
+	 * does: the walsender sends keepalives and reads the client's replies
+	 * only when the plugin writes or reports, so a long run of changes that
+	 * write nothing (a filtered table, a skipped operation) would otherwise
+	 * leave it silent until the commit, and it or its client would time
+	 * out.  PostgreSQL 15 (15.20 included) leaves this to the plugin; 16
+	 * does it in core.  Without a walsender (SQL functions) it is a no-op.
+	 */
+	if (++state->changes_unreported >= WALCAST_PROGRESS_CHANGES)
+	{
+		state->changes_unreported = 0;
+		OutputPluginUpdateProgress(ctx, false);
+	}
 }
 
 static void
@@ -353,7 +373,8 @@ append_if(StringInfo out, StringInfo s)
 
 /*
  * output.format=relay: the P record once, an S record the first time a
- * schema is used, then the E record (doc/framing.md).
+ * schema is used (again after the relation changed), then the E record
+ * (doc/framing.md).
  */
 static void
 write_relay_record(LogicalDecodingContext *ctx, const WalcastRecord *rec)
@@ -376,7 +397,8 @@ write_relay_record(LogicalDecodingContext *ctx, const WalcastRecord *rec)
 	{
 		if (*rec->schema_id == 0)
 		{
-			*rec->schema_id = ++state->next_schema_id;
+			/* an id given back may be reused: this S redefines it */
+			*rec->schema_id = walcast_schema_id_take(&state->schema_ids);
 			appendStringInfo(out, "S %d %d %zu\n", *rec->schema_id,
 							 rec->key_schema ? (int) strlen(rec->key_schema) : -1,
 							 strlen(rec->value_schema));

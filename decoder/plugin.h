@@ -22,6 +22,7 @@
 #include "utils/timestamp.h"
 
 #include "decoder/options.h"
+#include "decoder/relcache.h"
 
 /* Per data collection event counts of a transaction (transaction metadata). */
 typedef struct TxnCollection
@@ -72,11 +73,12 @@ typedef struct DecoderState
 	/* relay format */
 	bool		batch_open;		/* a message is being filled */
 	bool		prefix_sent;	/* the P record was written */
-	int			next_schema_id;
+	WalcastSchemaIds schema_ids;	/* ids of S records (relcache.c) */
 	bool		txn_has_records;	/* records since the last C */
 	bool		txn_wrote;		/* the transaction wrote a record */
 	int			message_schema_id;	/* schemas of logical-message records */
 	int			txmeta_schema_id;	/* schemas of transaction records */
+	int			changes_unreported;	/* changes since the last progress report */
 } DecoderState;
 
 extern void walcast_emit_record(struct LogicalDecodingContext *ctx,

@@ -12,6 +12,13 @@
  * Publication changes and new enum labels invalidate every entry.  So there
  * are no catalog lookups per row in steady state.
  *
+ * Most rebuilds change nothing an event shows (ANALYZE, VACUUM and autovacuum
+ * invalidate too): a rebuilt entry whose schemas are the same text keeps its
+ * relay-format schema id, and its S record is not sent again.  An entry
+ * invalidated since its last check whose relation no longer exists is
+ * removed, and its id given back, so the cache and the ids in use stay as
+ * large as the relations that exist.
+ *
  * The invalidation callbacks are process-global, as in pgoutput: they
  * cannot be unregistered, so they are registered once per process and find
  * the current hash through a static pointer.  That pointer, and the others
@@ -48,6 +55,8 @@ static RelcacheSettings settings;	/* points into the decoding context */
 
 /* Process lifetime: callbacks cannot be unregistered. */
 static bool callbacks_registered = false;
+/* Some entry may be of a dropped relation (a plain flag: nothing to free). */
+static bool drop_check_pending = false;
 
 /* Debezium's topic name limit (Kafka's, minus nothing: 249 characters). */
 #define TOPIC_MAX_CHARS 249
@@ -99,12 +108,20 @@ invalidate_relation(Datum arg, Oid relid)
 	{
 		entry = hash_search(relation_infos, &relid, HASH_FIND, NULL);
 		if (entry)
+		{
 			entry->valid = false;
+			entry->maybe_dropped = true;
+			drop_check_pending = true;
+		}
 		return;
 	}
+	drop_check_pending = true;
 	hash_seq_init(&status, relation_infos);
 	while ((entry = hash_seq_search(&status)) != NULL)
+	{
 		entry->valid = false;
+		entry->maybe_dropped = true;
+	}
 }
 
 static void
@@ -123,6 +140,7 @@ cache_context_gone(void *arg)
 	relation_infos = NULL;
 	cache_cxt = NULL;
 	memset(&settings, 0, sizeof(settings));
+	drop_check_pending = false;
 }
 
 /*
@@ -419,7 +437,8 @@ build_names(Relation rel, RelationInfo *info)
 }
 
 /*
- * Build an entry from the catalog (as of the change being decoded).
+ * Build an entry from the catalog (as of the change being decoded) into
+ * info, all zeros but its relid.
  */
 static void
 build_entry(Relation rel, RelationInfo *info)
@@ -429,9 +448,6 @@ build_entry(Relation rel, RelationInfo *info)
 	info->cxt = AllocSetContextCreate(cache_cxt,
 									  "walcast relation", ALLOCSET_SMALL_SIZES);
 	old = MemoryContextSwitchTo(info->cxt);
-	info->skip = false;
-	info->schema_id = 0;
-	info->warned_identity = false;
 	build_names(rel, info);
 	check_publication(rel, info);
 	if (!info->skip)
@@ -447,25 +463,124 @@ build_entry(Relation rel, RelationInfo *info)
 }
 
 /*
+ * The next schema id: the one given back last, or a new one.  ERRORs when
+ * the framing's limit is reached.
+ */
+int
+walcast_schema_id_take(WalcastSchemaIds *ids)
+{
+	if (ids->nfree > 0)
+		return ids->free[--ids->nfree];
+	if (ids->next == WALCAST_MAX_SCHEMA_ID)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("too many relation schemas for the relay format"),
+				 errdetail("The relay format allows at most %d schemas at once in a decoding session.",
+						   WALCAST_MAX_SCHEMA_ID)));
+	return ++ids->next;
+}
+
+/* Give an id back for reuse; allocates in ids->cxt as the free list grows. */
+void
+walcast_schema_id_give_back(WalcastSchemaIds *ids, int id)
+{
+	Assert(id > 0 && id <= ids->next && ids->nfree < ids->next);
+	if (ids->nfree == ids->maxfree)
+	{
+		ids->maxfree = Max(16, ids->maxfree * 2);
+		ids->free = ids->free == NULL ?
+			MemoryContextAlloc(ids->cxt, ids->maxfree * sizeof(int)) :
+			repalloc(ids->free, ids->maxfree * sizeof(int));
+	}
+	ids->free[ids->nfree++] = id;
+}
+
+/* Two schemas, either maybe absent (NULL), are the same text. */
+static bool
+same_schema(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+/*
+ * Remove the entries of relations dropped since the last look and give
+ * their schema ids back.  A drop invalidates its relation, so only entries
+ * invalidated since their last check are looked up, under the historic
+ * snapshot of the change being decoded: once a relation is gone, no later
+ * change can be of it.  (Were it wrong, the relation would only get a new
+ * entry and id, and its S record again.)  Does catalog lookups; frees.
+ */
+static void
+forget_dropped_relations(void)
+{
+	HASH_SEQ_STATUS status;
+	RelationInfo *entry;
+
+	if (!drop_check_pending)
+		return;
+	/* lookups may take invalidations, which set it again */
+	drop_check_pending = false;
+	hash_seq_init(&status, relation_infos);
+	while ((entry = hash_seq_search(&status)) != NULL)
+	{
+		if (!entry->maybe_dropped)
+			continue;
+		entry->maybe_dropped = false;
+		if (SearchSysCacheExists1(RELOID, ObjectIdGetDatum(entry->relid)))
+			continue;
+		if (entry->schema_id != 0)
+			walcast_schema_id_give_back(settings.schema_ids, entry->schema_id);
+		if (entry->cxt)
+			MemoryContextDelete(entry->cxt);
+		/* deleting the element just returned is allowed during the scan */
+		hash_search(relation_infos, &entry->relid, HASH_REMOVE, NULL);
+	}
+}
+
+/*
  * The cache entry of rel, built or rebuilt if needed.  Does catalog lookups
- * only when building; may ereport(ERROR) (a publication that does not
- * exist, for one).
+ * only when building, and after invalidations; may ereport(ERROR) (a
+ * publication that does not exist, for one), leaving the entry as it was
+ * (what the failed build allocated goes with the cache: the error ends the
+ * decoding).
+ *
+ * A rebuild whose key and value schemas are the same text as before keeps
+ * the schema id and its S record stands; otherwise the id is given back and
+ * the next event takes one and sends the new schemas.
  */
 RelationInfo *
 walcast_relcache_get(Relation rel)
 {
 	Oid			relid = RelationGetRelid(rel);
 	RelationInfo *info;
+	RelationInfo fresh;
 	bool		found;
 
 	Assert(relation_infos != NULL);
+	forget_dropped_relations();
 	info = hash_search(relation_infos, &relid, HASH_ENTER, &found);
 	if (found && info->valid)
 		return info;
-	if (found && info->cxt)
+	if (!found)
+	{
+		memset(info, 0, sizeof(RelationInfo));
+		info->relid = relid;
+	}
+	memset(&fresh, 0, sizeof(fresh));
+	fresh.relid = relid;
+	build_entry(rel, &fresh);
+	if (info->schema_id != 0)
+	{
+		if (same_schema(info->key_schema, fresh.key_schema) &&
+			same_schema(info->value_schema, fresh.value_schema))
+			fresh.schema_id = info->schema_id;
+		else
+			walcast_schema_id_give_back(settings.schema_ids, info->schema_id);
+	}
+	if (info->cxt)
 		MemoryContextDelete(info->cxt);
-	info->cxt = NULL;
-	info->valid = false;
-	build_entry(rel, info);
+	*info = fresh;
 	return info;
 }

@@ -13,6 +13,12 @@
  * buffers; the topic is copied once to get its NUL terminator.  Nothing here
  * allocates per event once those buffers have grown.
  *
+ * The schemas are a dense table indexed by id.  The plugin reuses ids (an S
+ * record redefines one when its relation's schemas change, or gives a
+ * dropped relation's id to another), so the largest id, and the table, stay
+ * as large as the schemas in use, not the number of S records: a redefined
+ * entry frees the old schemas, and nothing else needs evicting.
+ *
  * IDENTIFICATION
  *	  relay/route.c
  *
@@ -24,7 +30,10 @@
 
 /* Longest header line accepted: 'E' and seven fields with room to spare. */
 #define ROUTE_MAX_HEADER_BYTES	256
-/* Largest schema id accepted, so a damaged id cannot allocate gigabytes. */
+/*
+ * Largest schema id accepted (doc/framing.md), so a damaged id cannot
+ * allocate gigabytes; the plugin refuses to hand out more.
+ */
 #define ROUTE_MAX_SCHEMA_ID		(1 << 20)
 #define ROUTE_MAX_FIELDS		8
 
@@ -279,9 +288,12 @@ read_schema(RouteSession *rs, const RouteHeader *hdr, size_t *consumed,
 
 	if (hdr->nfields != 3 ||
 		!parse_length(hdr->field[0], hdr->field_len[0], false, &id) ||
-		id < 1 || id > ROUTE_MAX_SCHEMA_ID ||
-		!read_lengths(hdr, 1, 2, lens, &body_len))
+		id < 1 || !read_lengths(hdr, 1, 2, lens, &body_len))
 		return route_error(rs, errmsg, "invalid S record");
+	if (id > ROUTE_MAX_SCHEMA_ID)
+		return route_error(rs, errmsg, "schema id %d exceeds the maximum of %d",
+						   id, ROUTE_MAX_SCHEMA_ID);
+	/* a known id is redefined: the plugin reuses ids */
 	if (id >= rs->nschemas)
 	{
 		int			n = Max(id + 1, rs->nschemas * 2);

@@ -12,7 +12,8 @@
  *	 P <plen>\n<prefix>
  *		the topic.prefix of this decoding session (a context header value)
  *	 S <id> <klen> <vlen>\n<key schema><value schema>
- *		Kafka Connect schemas of key and value for events of schema <id>
+ *		Kafka Connect schemas of key and value for events of schema <id>;
+ *		may redefine an id (the plugin reuses them)
  *	 E <id> <tlen> <klen> <vlen> <nklen> <oklen> <ctx>\n
  *	   <topic><key><value><newkey><oldkey>
  *		one Kafka record; id 0: key and value are complete documents; id > 0:
@@ -57,7 +58,7 @@ typedef struct RouteSession
 {
 	char	   *prefix;			/* P record, NULL until seen */
 	RouteSchema *schemas;		/* indexed by schema id; [0] unused */
-	int			nschemas;		/* allocated entries */
+	int			nschemas;		/* allocated entries: about the largest id */
 	StringInfoData topic;		/* NUL-terminated topic of the last event */
 	StringInfoData key;			/* spliced key of the last event */
 	StringInfoData value;		/* spliced value of the last event */

@@ -114,6 +114,62 @@ test_schema_redefined(void)
 	tap_ok(ev.key == NULL, "schema without key schema, null key");
 }
 
+/*
+ * The plugin reuses schema ids (doc/framing.md): an S record redefines an
+ * id whenever a relation's schemas change or a dropped relation's id goes
+ * to another.  Each event uses the definition before it, and the table
+ * grows with the ids, never with the number of redefinitions.
+ */
+static void
+test_schema_redefinitions_bounded(void)
+{
+	bool		all_latest = true;
+	int			i;
+
+	route_session_reset(&rs);
+	for (i = 0; i < 100000; i++)
+	{
+		char		schema[16];
+		char		msg[96];
+		char		want[64];
+		int			id = 1 + i % 3;
+		int			len;
+		RouteEvent	ev;
+		XLogRecPtr	lsn;
+		const char *err;
+
+		snprintf(schema, sizeof(schema), "V%d", i);
+		len = snprintf(msg, sizeof(msg), "S %d -1 %zu\n%sE %d 1 -1 1 -1 -1 0\nt9\n",
+					   id, strlen(schema), schema, id);
+		snprintf(want, sizeof(want), "{\"schema\":%s,\"payload\":9}", schema);
+		if (nth_record(msg, len, 1, &ev, &lsn, &err) != ROUTE_EVENT ||
+			ev.value_len != strlen(want) ||
+			memcmp(ev.value, want, ev.value_len) != 0)
+			all_latest = false;
+	}
+	tap_ok(all_latest, "each event uses the latest of 100000 redefinitions");
+	tap_ok(rs.nschemas <= 4, "schema table sized by the ids, not the redefinitions");
+}
+
+/* The largest id is accepted; above it the message names the limit. */
+static void
+test_schema_id_limit(void)
+{
+	const char at[] = "S 1048576 -1 1\nV";
+	const char above[] = "S 1048577 -1 1\nV";
+	RouteEvent	ev;
+	XLogRecPtr	lsn;
+	const char *err = NULL;
+
+	route_session_reset(&rs);
+	tap_ok(nth_record(at, sizeof(at) - 1, 0, &ev, &lsn, &err) == ROUTE_SCHEMA,
+		   "schema id 1048576 accepted");
+	tap_ok(nth_record(above, sizeof(above) - 1, 0, &ev, &lsn, &err) == ROUTE_ERROR &&
+		   strcmp(err, "schema id 1048577 exceeds the maximum of 1048576") == 0,
+		   "schema id 1048577 refused with the limit in the message");
+	route_session_reset(&rs);
+}
+
 /* Each damaged message must be a ROUTE_ERROR, never an event or commit. */
 static void
 test_errors(void)
@@ -197,6 +253,8 @@ main(void)
 	test_tombstone_and_headers();
 	test_schema_splice();
 	test_schema_redefined();
+	test_schema_redefinitions_bounded();
+	test_schema_id_limit();
 	test_errors();
 	test_session_reset();
 	test_lsn();
