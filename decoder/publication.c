@@ -46,6 +46,7 @@
 #include "catalog/pg_publication_rel.h"
 #include "executor/executor.h"
 #include "utils/builtins.h"
+#include "utils/lsyscache.h"
 #include "utils/syscache.h"
 
 #include "decoder/compat.h"
@@ -100,37 +101,69 @@ find_published_relation(Relation rel, Publication *pub, WalcastPublished *wp)
 }
 
 /*
+ * walcast never writes generated columns (PostgreSQL 15's pgoutput never
+ * publishes them, so Debezium never sees them).  A publication that
+ * publishes one, as later majors allow (publish_generated_columns, or a
+ * column list naming it), cannot be honoured: refuse it.  columns is the
+ * column list as the catalog has it, or NULL.
+ */
+static void
+refuse_generated_columns(Relation rel, Publication *pub, Bitmapset *columns)
+{
+	TupleDesc	desc = RelationGetDescr(rel);
+
+	for (int i = 0; i < desc->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+
+		if (att->attisdropped || !att->attgenerated)
+			continue;
+		if (columns != NULL ? bms_is_member(att->attnum, columns) :
+			WALCAST_PUB_GENERATED_COLUMNS(pub))
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("cannot publish generated column \"%s\" of table \"%s\".\"%s\"",
+							NameStr(att->attname),
+							get_namespace_name(RelationGetNamespace(rel)),
+							RelationGetRelationName(rel)),
+					 errdetail("Publication \"%s\" publishes generated columns, which walcast does not write.",
+							   pub->name),
+					 errhint("Leave the column out of the publication, or set its publish_generated_columns to none.")));
+	}
+}
+
+/*
  * The column list of rel in pub, or NULL for every column.  Allocates in
- * the current memory context.
+ * the current memory context; ERROR if it publishes a generated column.
  */
 static Bitmapset *
 read_column_list(Relation rel, Publication *pub)
 {
-	HeapTuple	tup;
+	HeapTuple	tup = NULL;
 	Datum		datum;
 	bool		isnull;
 	Bitmapset  *columns = NULL;
 
-	if (pub->alltables)
-		return NULL;
-	tup = SearchSysCache2(PUBLICATIONRELMAP,
-						  ObjectIdGetDatum(RelationGetRelid(rel)),
-						  ObjectIdGetDatum(pub->oid));
-	/* no row: in the publication by its schema, which has no column list */
-	if (!HeapTupleIsValid(tup))
-		return NULL;
-	datum = SysCacheGetAttr(PUBLICATIONRELMAP, tup,
-							Anum_pg_publication_rel_prattrs, &isnull);
-	if (!isnull)
+	/* FOR ALL TABLES, or no row (a schema's table): no column list */
+	if (!pub->alltables)
+		tup = SearchSysCache2(PUBLICATIONRELMAP,
+							  ObjectIdGetDatum(RelationGetRelid(rel)),
+							  ObjectIdGetDatum(pub->oid));
+	if (HeapTupleIsValid(tup))
 	{
-		columns = pub_collist_to_bitmapset(NULL, datum, CurrentMemoryContext);
-		if (bms_num_members(columns) == RelationGetNumberOfAttributes(rel))
-		{
-			bms_free(columns);
-			columns = NULL;
-		}
+		datum = SysCacheGetAttr(PUBLICATIONRELMAP, tup,
+								Anum_pg_publication_rel_prattrs, &isnull);
+		if (!isnull)
+			columns = pub_collist_to_bitmapset(NULL, datum,
+											   CurrentMemoryContext);
+		ReleaseSysCache(tup);
 	}
-	ReleaseSysCache(tup);
+	refuse_generated_columns(rel, pub, columns);
+	if (bms_num_members(columns) == RelationGetNumberOfAttributes(rel))
+	{
+		bms_free(columns);
+		columns = NULL;
+	}
 	return columns;
 }
 
