@@ -213,8 +213,11 @@ prepare_row_filter(Relation rel, Publication *pub, WalcastPublished *wp)
 	wp->estate->es_output_cid = GetCurrentCommandId(false);
 	wp->filter = ExecPrepareExpr(qual, wp->estate);
 
-	/* the slots outlive the relation's descriptor: give them a copy */
-	desc = CreateTupleDescCopy(RelationGetDescr(rel));
+	/*
+	 * The slots outlive the relation's descriptor: give them a copy, with
+	 * the missing values of columns added since a row was written.
+	 */
+	desc = CreateTupleDescCopyConstr(RelationGetDescr(rel));
 	wp->old_slot = MakeSingleTupleTableSlot(desc, &TTSOpsHeapTuple);
 	wp->new_slot = MakeSingleTupleTableSlot(desc, &TTSOpsHeapTuple);
 }
@@ -228,13 +231,18 @@ static TupleConversionMap *
 ancestor_map(Relation rel, Oid ancestor_relid)
 {
 	Relation	ancestor = RelationIdGetRelation(ancestor_relid);
+	TupleDesc	desc;
 	TupleConversionMap *map;
 
 	if (!RelationIsValid(ancestor))
 		elog(ERROR, "could not open relation with OID %u", ancestor_relid);
-	/* the map keeps both descriptors, which must outlive the relcache's */
-	map = convert_tuples_by_name(CreateTupleDescCopy(RelationGetDescr(rel)),
-								 CreateTupleDescCopy(RelationGetDescr(ancestor)));
+	/*
+	 * The map keeps both descriptors, which must outlive the relcache's, and
+	 * their missing values (columns added since a row was written).
+	 */
+	desc = CreateTupleDescCopyConstr(RelationGetDescr(rel));
+	map = convert_tuples_by_name(desc,
+								 CreateTupleDescCopyConstr(RelationGetDescr(ancestor)));
 	RelationClose(ancestor);
 	return map;
 }
