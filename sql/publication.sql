@@ -95,6 +95,11 @@ SELECT data::json->'value'->'schema'->'name' AS value_schema,
        data::json->'key'->'schema'->'name' AS key_schema
 FROM pg_logical_slot_peek_changes('regression_slot', NULL, NULL,
      'output.format', 'record', 'publication.name', 'pub_root') LIMIT 1;
+-- table.include.list names the table published as, as Debezium sees it
+SELECT count(*) AS leaf_named FROM pg_logical_slot_peek_changes('regression_slot',
+	NULL, NULL, 'publication.name', 'pub_root', 'table.include.list', 'public.meas_us');
+SELECT count(*) AS root_named FROM pg_logical_slot_peek_changes('regression_slot',
+	NULL, NULL, 'publication.name', 'pub_root', 'table.include.list', 'public.meas');
 -- a row filter that fails fails the decoding, as with pgoutput
 SELECT * FROM show('pub_div');
 SELECT count(*) FROM pg_logical_slot_get_changes('regression_slot', NULL, NULL);
