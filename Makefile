@@ -9,13 +9,14 @@ EXTVERSION = 0.1.0
 
 MODULE_big = walcast
 OBJS = decoder/plugin.o decoder/options.o decoder/relcache.o decoder/event.o \
-	decoder/typconv.o decoder/typnumeric.o decoder/typext.o libwalcast/json.o \
-	libwalcast/encode.o libwalcast/dbzschema.o libwalcast/dbzvalue.o
+	decoder/typconv.o decoder/typnumeric.o decoder/typext.o decoder/publication.o \
+	libwalcast/json.o libwalcast/encode.o libwalcast/dbzschema.o libwalcast/dbzvalue.o
 PGFILEDESC = "walcast - Debezium-shaped JSON logical decoding output plugin"
 
 REGRESS = options insert update delete truncate transactions keys \
 	replica_identity messages schema_change filtering types_core \
-	special_values relay_format types_array types_ext types_modes
+	special_values relay_format types_array types_ext types_modes \
+	publication
 REGRESS_OPTS = --temp-config=test/logical.conf --temp-instance=./tmp_check
 TAP_TESTS = 1
 PROVE_TESTS = test/t/*.pl

@@ -25,4 +25,16 @@
 #define WALCAST_CHANGE_TUPLE(t) ((t) ? &(t)->tuple : NULL)
 #endif
 
+/*
+ * Does a publication publish stored generated columns without a column list
+ * naming them?  PostgreSQL 18 added publish_generated_columns; before it,
+ * never.
+ */
+#if PG_VERSION_NUM >= 180000
+#define WALCAST_PUB_GENERATED_COLUMNS(pub) \
+	((pub)->pubgencols_type != PUBLISH_GENCOLS_NONE)
+#else
+#define WALCAST_PUB_GENERATED_COLUMNS(pub) false
+#endif
+
 #endif							/* DECODER_COMPAT_H */

@@ -37,7 +37,6 @@
 #include "libwalcast/dbzvalue.h"
 #include "libwalcast/encode.h"
 #include "libwalcast/json.h"
-#include "decoder/compat.h"
 #include "decoder/event.h"
 
 /* How a row image treats values it does not have. */
@@ -507,9 +506,9 @@ emit_insert(LogicalDecodingContext *ctx, RelationInfo *info, XLogRecPtr lsn,
 }
 
 static RowKind
-old_row_kind(Relation rel)
+old_row_kind(char replident)
 {
-	return rel->rd_rel->relreplident == REPLICA_IDENTITY_FULL ?
+	return replident == REPLICA_IDENTITY_FULL ?
 		ROW_OLD_FULL : ROW_OLD_IDENTITY;
 }
 
@@ -518,12 +517,15 @@ old_row_kind(Relation rel)
  * when the old row carries the whole key and it differs from the new key.
  */
 static void
-emit_update(LogicalDecodingContext *ctx, Relation rel, RelationInfo *info,
-			XLogRecPtr lsn, HeapTuple old, HeapTuple new)
+emit_update(LogicalDecodingContext *ctx, RelationInfo *info,
+			const WalcastRowChange *row)
 {
 	DecoderState *state = get_state(ctx);
-	TupleDesc	desc = RelationGetDescr(rel);
-	RowKind		kind = old_row_kind(rel);
+	TupleDesc	desc = row->desc;
+	RowKind		kind = old_row_kind(row->replident);
+	HeapTuple	old = row->old;
+	HeapTuple	new = row->new;
+	XLogRecPtr	lsn = row->lsn;
 	StringInfoData newkey;
 	StringInfoData value;
 	WalcastRecord rec;
@@ -558,7 +560,7 @@ emit_update(LogicalDecodingContext *ctx, Relation rel, RelationInfo *info,
  * key).
  */
 static void
-warn_no_identity(Relation rel, RelationInfo *info)
+warn_no_identity(RelationInfo *info)
 {
 	if (info->warned_identity)
 		return;
@@ -571,39 +573,41 @@ warn_no_identity(Relation rel, RelationInfo *info)
 }
 
 /*
- * Write the records of one insert, update or delete.
+ * Write the records of one insert, update or delete that the publication
+ * publishes (publication.c decides that); skipped.operations applies here,
+ * to the action as written.
  */
 void
-walcast_event_change(LogicalDecodingContext *ctx, Relation rel,
-					 RelationInfo *info, ReorderBufferChange *change)
+walcast_event_row(LogicalDecodingContext *ctx, RelationInfo *info,
+				  const WalcastRowChange *row)
 {
 	DecoderState *state = get_state(ctx);
-	TupleDesc	desc = RelationGetDescr(rel);
-	HeapTuple	old = WALCAST_CHANGE_TUPLE(change->data.tp.oldtuple);
-	HeapTuple	new = WALCAST_CHANGE_TUPLE(change->data.tp.newtuple);
+	TupleDesc	desc = row->desc;
+	HeapTuple	old = row->old;
+	HeapTuple	new = row->new;
 
-	switch (change->action)
+	switch (row->action)
 	{
 		case REORDER_BUFFER_CHANGE_INSERT:
-			if (!state->opts.skip_create && info->pub_insert && new)
-				emit_insert(ctx, info, change->lsn, new, desc, NULL);
+			if (!state->opts.skip_create && new)
+				emit_insert(ctx, info, row->lsn, new, desc, NULL);
 			break;
 		case REORDER_BUFFER_CHANGE_UPDATE:
-			if (!state->opts.skip_update && info->pub_update && new)
-				emit_update(ctx, rel, info, change->lsn, old, new);
+			if (!state->opts.skip_update && new)
+				emit_update(ctx, info, row);
 			break;
 		case REORDER_BUFFER_CHANGE_DELETE:
-			if (state->opts.skip_delete || !info->pub_delete)
+			if (state->opts.skip_delete)
 				break;
 			if (old == NULL)
 			{
-				warn_no_identity(rel, info);
+				warn_no_identity(info);
 				break;
 			}
 			{
 				StringInfoData key;
 				StringInfo	keyp = NULL;
-				RowKind		kind = old_row_kind(rel);
+				RowKind		kind = old_row_kind(row->replident);
 
 				if (info->nkey > 0)
 				{
@@ -611,11 +615,11 @@ walcast_event_change(LogicalDecodingContext *ctx, Relation rel,
 					append_key(&key, state, info, old, desc, kind);
 					keyp = &key;
 				}
-				emit_delete(ctx, info, change->lsn, old, kind, desc, keyp, NULL);
+				emit_delete(ctx, info, row->lsn, old, kind, desc, keyp, NULL);
 			}
 			break;
 		default:
-			elog(ERROR, "unrecognized change action: %d", change->action);
+			elog(ERROR, "unrecognized change action: %d", row->action);
 	}
 }
 

@@ -17,9 +17,23 @@
 #include "decoder/plugin.h"
 #include "decoder/relcache.h"
 
-extern void walcast_event_change(LogicalDecodingContext *ctx, Relation rel,
-								 RelationInfo *info,
-								 ReorderBufferChange *change);
+/*
+ * One insert, update or delete as it is to be written: the action may be
+ * one the publication's row filter turned an update into, and the rows may
+ * be converted to the row type of the table they are published as.
+ */
+typedef struct WalcastRowChange
+{
+	ReorderBufferChangeType action;
+	TupleDesc	desc;			/* row type of old and new */
+	char		replident;		/* replica identity that logged old */
+	XLogRecPtr	lsn;
+	HeapTuple	old;			/* or NULL */
+	HeapTuple	new;			/* or NULL */
+} WalcastRowChange;
+
+extern void walcast_event_row(LogicalDecodingContext *ctx, RelationInfo *info,
+							  const WalcastRowChange *row);
 extern void walcast_event_truncate(LogicalDecodingContext *ctx,
 								   RelationInfo *info, XLogRecPtr lsn);
 extern void walcast_event_message(LogicalDecodingContext *ctx, XLogRecPtr lsn,

@@ -48,6 +48,7 @@
 #include "libwalcast/version.h"
 #include "decoder/event.h"
 #include "decoder/plugin.h"
+#include "decoder/publication.h"
 #include "decoder/relcache.h"
 
 PG_MODULE_MAGIC;
@@ -238,7 +239,7 @@ walcast_change(LogicalDecodingContext *ctx, ReorderBufferTXN *txn,
 	RelationInfo *info = walcast_relcache_get(rel);
 
 	if (!info->skip)
-		walcast_event_change(ctx, rel, info, change);
+		walcast_publication_change(ctx, rel, info, change);
 	MemoryContextSwitchTo(old);
 	MemoryContextReset(state->change_cxt);
 
@@ -273,7 +274,9 @@ walcast_truncate(LogicalDecodingContext *ctx, ReorderBufferTXN *txn,
 	{
 		RelationInfo *info = walcast_relcache_get(relations[i]);
 
-		if (!info->skip && info->pub_truncate)
+		/* a partition published as its ancestor: as pgoutput, nothing */
+		if (!info->skip && info->pub_truncate &&
+			!walcast_publication_via_ancestor(info->pub, info->relid))
 			walcast_event_truncate(ctx, info, change->lsn);
 	}
 	MemoryContextSwitchTo(old);

@@ -36,7 +36,6 @@
 #include "postgres.h"
 
 #include "access/genam.h"
-#include "catalog/pg_publication.h"
 #include "common/hashfn.h"
 #include "mb/pg_wchar.h"
 #include "utils/hsearch.h"
@@ -46,6 +45,7 @@
 #include "utils/syscache.h"
 
 #include "libwalcast/json.h"
+#include "decoder/publication.h"
 #include "decoder/relcache.h"
 
 /* Set by walcast_relcache_init, cleared by cache_context_gone. */
@@ -196,29 +196,22 @@ walcast_relcache_destroy(void)
 /*
  * Is the relation in publication.name, and which operations does that
  * publication publish?  Without the option every table is, with all four.
+ * publication.c reads the publication as pgoutput does.
  */
 static void
 check_publication(Relation rel, RelationInfo *info)
 {
-	Publication *pub;
-
 	info->pub_insert = info->pub_update = true;
 	info->pub_delete = info->pub_truncate = true;
+	info->pub = NULL;
 	if (settings.opts->publication_name == NULL)
 		return;
-	pub = GetPublicationByName(settings.opts->publication_name, false);
-	if (!pub->alltables &&
-		!list_member_oid(GetRelationPublications(info->relid), pub->oid) &&
-		!list_member_oid(GetSchemaPublications(RelationGetNamespace(rel)),
-						 pub->oid))
-	{
-		info->skip = true;
-		return;
-	}
-	info->pub_insert = pub->pubactions.pubinsert;
-	info->pub_update = pub->pubactions.pubupdate;
-	info->pub_delete = pub->pubactions.pubdelete;
-	info->pub_truncate = pub->pubactions.pubtruncate;
+	info->pub = walcast_publication_read(rel, settings.opts->publication_name);
+	info->skip = !info->pub->published;
+	info->pub_insert = info->pub->pubinsert;
+	info->pub_update = info->pub->pubupdate;
+	info->pub_delete = info->pub->pubdelete;
+	info->pub_truncate = info->pub->pubtruncate;
 }
 
 /*
@@ -337,7 +330,8 @@ load_columns(Relation rel, RelationInfo *info)
 		Form_pg_attribute att = TupleDescAttr(desc, i);
 		WalcastColumn *col = &info->cols[info->ncols];
 
-		if (att->attisdropped || att->attgenerated)
+		if (att->attisdropped || att->attgenerated ||
+			!walcast_publication_column(info->pub, att->attnum))
 			continue;
 		if (!walcast_typconv_init_column(col, att, &settings.opts->modes))
 			continue;
@@ -450,7 +444,8 @@ build_entry(Relation rel, RelationInfo *info)
 	old = MemoryContextSwitchTo(info->cxt);
 	build_names(rel, info);
 	check_publication(rel, info);
-	if (!info->skip)
+	/* a partition published as its ancestor is filtered by that name */
+	if (!info->skip && !walcast_publication_via_ancestor(info->pub, info->relid))
 		info->skip = table_filtered_out(info);
 	if (!info->skip)
 	{

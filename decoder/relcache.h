@@ -30,6 +30,8 @@ typedef struct RelationInfo
 	bool		pub_update;
 	bool		pub_delete;
 	bool		pub_truncate;
+	struct WalcastPublished *pub;	/* how publication.name publishes it,
+									 * or NULL without the option */
 	char	   *schema_name;	/* PostgreSQL schema and table names */
 	char	   *table_name;
 	char	   *topic;			/* <prefix>.<schema>.<table>, sanitized */

@@ -1,0 +1,10 @@
+INSERT INTO orders VALUES (1, 'eu', 10, 's1'), (2, 'us', 20, 's2'), (3, 'us', 30, 's3');
+INSERT INTO hidden VALUES (1);
+UPDATE orders SET amount = 11, secret = 'x' WHERE id = 1;
+UPDATE orders SET amount = 21 WHERE id = 2;
+UPDATE orders SET region = 'us' WHERE id = 1;
+UPDATE orders SET region = 'eu' WHERE id = 2;
+UPDATE orders SET region = 'ap' WHERE id = 3;
+UPDATE orders SET id = 5 WHERE id = 2;
+DELETE FROM orders WHERE id IN (1, 3);
+DELETE FROM orders WHERE id = 5;

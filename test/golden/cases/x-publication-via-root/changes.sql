@@ -1,0 +1,10 @@
+INSERT INTO meas VALUES (1, 'eu', 10, 'one'), (2, 'us', 20, 'two'), (150, 'eu', 30, 'high');
+INSERT INTO other VALUES (1, 'not published');
+UPDATE meas SET v = 11 WHERE id = 1;
+UPDATE meas SET note = 'two!' WHERE id = 2;
+UPDATE meas SET id = 3 WHERE id = 2;
+UPDATE meas SET region = 'eu' WHERE id = 3;
+UPDATE meas SET id = 120 WHERE id = 1;
+DELETE FROM meas WHERE id = 150;
+INSERT INTO meas_us (id, region, v, note) VALUES (4, 'us', 40, 'direct');
+DELETE FROM meas_us;
