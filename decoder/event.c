@@ -334,22 +334,51 @@ walcast_event_txn_end(LogicalDecodingContext *ctx, XLogRecPtr commit_lsn)
 }
 
 /*
- * Append the value of column col from a tuple, with Debezium's rules for
- * values the tuple does not have.  "fill" is an old full row to take
+ * One row image, read once: heap_deform_tuple's values and null flags of
+ * every attribute of the tuple descriptor (indexed by attnum - 1), and how
+ * the image treats values it does not have.  Reading each column with
+ * heap_getattr instead would walk the tuple from its start for every column
+ * past the first variable-width one: quadratic in the column count.
+ */
+typedef struct RowView
+{
+	Datum	   *values;
+	bool	   *isnull;
+	RowKind		kind;
+} RowView;
+
+/* Deform tuple into *row.  Allocates in the current (change) context. */
+static void
+row_view_init(RowView *row, HeapTuple tuple, TupleDesc desc, RowKind kind)
+{
+	row->values = palloc(sizeof(Datum) * desc->natts);
+	row->isnull = palloc(sizeof(bool) * desc->natts);
+	row->kind = kind;
+	heap_deform_tuple(tuple, desc, row->values, row->isnull);
+}
+
+/*
+ * Append the value of column col from a row, with Debezium's rules for
+ * values the row does not have.  "fill" is an old full row to take
  * unchanged TOASTed values from, or NULL.
  */
 static void
 append_column(StringInfo out, DecoderState *state, const WalcastColumn *col,
-			  HeapTuple tuple, TupleDesc desc, RowKind kind, HeapTuple fill)
+			  const RowView *row, const RowView *fill)
 {
-	bool		isnull;
-	Datum		value = heap_getattr(tuple, col->attnum, desc, &isnull);
+	int			i = col->attnum - 1;
+	bool		isnull = row->isnull[i];
+	Datum		value = row->values[i];
 
 	if (!isnull && walcast_typconv_is_unchanged_toast(col, value))
 	{
 		if (fill != NULL)
-			value = heap_getattr(fill, col->attnum, desc, &isnull);
-		if (fill == NULL || walcast_typconv_is_unchanged_toast(col, value))
+		{
+			value = fill->values[i];
+			isnull = fill->isnull[i];
+		}
+		if (fill == NULL ||
+			(!isnull && walcast_typconv_is_unchanged_toast(col, value)))
 		{
 			dbzvalue_append_placeholder(out, &col->dbz, &state->opts.modes);
 			return;
@@ -359,7 +388,7 @@ append_column(StringInfo out, DecoderState *state, const WalcastColumn *col,
 		walcast_typconv_append(out, col, value, &state->opts.modes);
 	else if (col->default_json)
 		appendStringInfoString(out, col->default_json);
-	else if (col->notnull && kind == ROW_OLD_IDENTITY)
+	else if (col->notnull && row->kind == ROW_OLD_IDENTITY)
 		dbzvalue_append_fallback(out, &col->dbz, &state->opts.modes);
 	else
 		appendBinaryStringInfo(out, "null", 4);
@@ -367,7 +396,7 @@ append_column(StringInfo out, DecoderState *state, const WalcastColumn *col,
 
 static void
 append_row(StringInfo out, DecoderState *state, RelationInfo *info,
-		   HeapTuple tuple, TupleDesc desc, RowKind kind, HeapTuple fill)
+		   const RowView *row, const RowView *fill)
 {
 	bool		first = true;
 
@@ -382,18 +411,18 @@ append_row(StringInfo out, DecoderState *state, RelationInfo *info,
 			appendStringInfoChar(out, ',');
 		first = false;
 		appendStringInfoString(out, col->json_key);
-		append_column(out, state, col, tuple, desc, kind, fill);
+		append_column(out, state, col, row, fill);
 	}
 	appendStringInfoChar(out, '}');
 }
 
 /*
- * Append the key payload of a tuple.  Returns false when some key column is
+ * Append the key payload of a row.  Returns false when some key column is
  * absent from it (an old row logged for another replica identity index).
  */
 static bool
 append_key(StringInfo out, DecoderState *state, RelationInfo *info,
-		   HeapTuple tuple, TupleDesc desc, RowKind kind)
+		   const RowView *row)
 {
 	bool		complete = true;
 
@@ -405,34 +434,34 @@ append_key(StringInfo out, DecoderState *state, RelationInfo *info,
 		if (i > 0)
 			appendStringInfoChar(out, ',');
 		appendStringInfoString(out, col->json_key);
-		if (heap_attisnull(tuple, col->attnum, desc))
+		if (row->isnull[col->attnum - 1])
 			complete = false;
-		append_column(out, state, col, tuple, desc, kind, NULL);
+		append_column(out, state, col, row, NULL);
 	}
 	appendStringInfoChar(out, '}');
 	return complete;
 }
 
 /*
- * Append a whole envelope payload.  before/after may be NULL.
+ * Append a whole envelope payload.  before/after may be NULL.  The after
+ * row takes unchanged TOASTed values from a complete old row.
  */
 static void
 append_envelope(LogicalDecodingContext *ctx, StringInfo out,
 				RelationInfo *info, char op, XLogRecPtr lsn,
-				HeapTuple before, RowKind before_kind, HeapTuple after,
-				TupleDesc desc)
+				const RowView *before, const RowView *after)
 {
 	DecoderState *state = get_state(ctx);
 
 	appendStringInfoString(out, "{\"before\":");
 	if (before)
-		append_row(out, state, info, before, desc, before_kind, NULL);
+		append_row(out, state, info, before, NULL);
 	else
 		appendStringInfoString(out, "null");
 	appendStringInfoString(out, ",\"after\":");
 	if (after)
-		append_row(out, state, info, after, desc, ROW_NEW,
-				   before_kind == ROW_OLD_FULL ? before : NULL);
+		append_row(out, state, info, after,
+				   before && before->kind == ROW_OLD_FULL ? before : NULL);
 	else
 		appendStringInfoString(out, "null");
 	appendStringInfoString(out, ",\"source\":");
@@ -462,15 +491,14 @@ init_record(WalcastRecord *rec, RelationInfo *info)
 /* Emit a "d" event and its tombstone. */
 static void
 emit_delete(LogicalDecodingContext *ctx, RelationInfo *info, XLogRecPtr lsn,
-			HeapTuple old, RowKind kind, TupleDesc desc, StringInfo key,
-			StringInfo newkey)
+			const RowView *old, StringInfo key, StringInfo newkey)
 {
 	DecoderState *state = get_state(ctx);
 	WalcastRecord rec;
 	StringInfoData value;
 
 	initStringInfo(&value);
-	append_envelope(ctx, &value, info, 'd', lsn, old, kind, NULL, desc);
+	append_envelope(ctx, &value, info, 'd', lsn, old, NULL);
 	init_record(&rec, info);
 	rec.key = key;
 	rec.value = &value;
@@ -485,7 +513,7 @@ emit_delete(LogicalDecodingContext *ctx, RelationInfo *info, XLogRecPtr lsn,
 
 static void
 emit_insert(LogicalDecodingContext *ctx, RelationInfo *info, XLogRecPtr lsn,
-			HeapTuple new, TupleDesc desc, StringInfo oldkey)
+			const RowView *new, StringInfo oldkey)
 {
 	DecoderState *state = get_state(ctx);
 	WalcastRecord rec;
@@ -493,12 +521,12 @@ emit_insert(LogicalDecodingContext *ctx, RelationInfo *info, XLogRecPtr lsn,
 	StringInfoData value;
 
 	initStringInfo(&value);
-	append_envelope(ctx, &value, info, 'c', lsn, NULL, ROW_NEW, new, desc);
+	append_envelope(ctx, &value, info, 'c', lsn, NULL, new);
 	init_record(&rec, info);
 	if (info->nkey > 0)
 	{
 		initStringInfo(&key);
-		append_key(&key, state, info, new, desc, ROW_NEW);
+		append_key(&key, state, info, new);
 		rec.key = &key;
 	}
 	rec.value = &value;
@@ -516,36 +544,35 @@ old_row_kind(Relation rel)
 /*
  * An update: one "u" event, or the three records of a primary-key change
  * when the old row carries the whole key and it differs from the new key.
+ * old may be NULL.
  */
 static void
-emit_update(LogicalDecodingContext *ctx, Relation rel, RelationInfo *info,
-			XLogRecPtr lsn, HeapTuple old, HeapTuple new)
+emit_update(LogicalDecodingContext *ctx, RelationInfo *info, XLogRecPtr lsn,
+			const RowView *old, const RowView *new)
 {
 	DecoderState *state = get_state(ctx);
-	TupleDesc	desc = RelationGetDescr(rel);
-	RowKind		kind = old_row_kind(rel);
 	StringInfoData newkey;
 	StringInfoData value;
 	WalcastRecord rec;
 
 	initStringInfo(&newkey);
 	if (info->nkey > 0)
-		append_key(&newkey, state, info, new, desc, ROW_NEW);
+		append_key(&newkey, state, info, new);
 	if (old != NULL && info->nkey > 0)
 	{
 		StringInfoData oldkey;
 
 		initStringInfo(&oldkey);
-		if (append_key(&oldkey, state, info, old, desc, kind) &&
+		if (append_key(&oldkey, state, info, old) &&
 			strcmp(oldkey.data, newkey.data) != 0)
 		{
-			emit_delete(ctx, info, lsn, old, kind, desc, &oldkey, &newkey);
-			emit_insert(ctx, info, lsn, new, desc, &oldkey);
+			emit_delete(ctx, info, lsn, old, &oldkey, &newkey);
+			emit_insert(ctx, info, lsn, new, &oldkey);
 			return;
 		}
 	}
 	initStringInfo(&value);
-	append_envelope(ctx, &value, info, 'u', lsn, old, kind, new, desc);
+	append_envelope(ctx, &value, info, 'u', lsn, old, new);
 	init_record(&rec, info);
 	rec.key = info->nkey > 0 ? &newkey : NULL;
 	rec.value = &value;
@@ -571,7 +598,8 @@ warn_no_identity(Relation rel, RelationInfo *info)
 }
 
 /*
- * Write the records of one insert, update or delete.
+ * Write the records of one insert, update or delete.  Each tuple image is
+ * deformed once, here, and only when its event is written.
  */
 void
 walcast_event_change(LogicalDecodingContext *ctx, Relation rel,
@@ -579,39 +607,47 @@ walcast_event_change(LogicalDecodingContext *ctx, Relation rel,
 {
 	DecoderState *state = get_state(ctx);
 	TupleDesc	desc = RelationGetDescr(rel);
-	HeapTuple	old = WALCAST_CHANGE_TUPLE(change->data.tp.oldtuple);
-	HeapTuple	new = WALCAST_CHANGE_TUPLE(change->data.tp.newtuple);
+	HeapTuple	oldtup = WALCAST_CHANGE_TUPLE(change->data.tp.oldtuple);
+	HeapTuple	newtup = WALCAST_CHANGE_TUPLE(change->data.tp.newtuple);
+	RowView		old;
+	RowView		new;
 
 	switch (change->action)
 	{
 		case REORDER_BUFFER_CHANGE_INSERT:
-			if (!state->opts.skip_create && info->pub_insert && new)
-				emit_insert(ctx, info, change->lsn, new, desc, NULL);
+			if (state->opts.skip_create || !info->pub_insert || !newtup)
+				break;
+			row_view_init(&new, newtup, desc, ROW_NEW);
+			emit_insert(ctx, info, change->lsn, &new, NULL);
 			break;
 		case REORDER_BUFFER_CHANGE_UPDATE:
-			if (!state->opts.skip_update && info->pub_update && new)
-				emit_update(ctx, rel, info, change->lsn, old, new);
+			if (state->opts.skip_update || !info->pub_update || !newtup)
+				break;
+			row_view_init(&new, newtup, desc, ROW_NEW);
+			if (oldtup)
+				row_view_init(&old, oldtup, desc, old_row_kind(rel));
+			emit_update(ctx, info, change->lsn, oldtup ? &old : NULL, &new);
 			break;
 		case REORDER_BUFFER_CHANGE_DELETE:
 			if (state->opts.skip_delete || !info->pub_delete)
 				break;
-			if (old == NULL)
+			if (oldtup == NULL)
 			{
 				warn_no_identity(rel, info);
 				break;
 			}
+			row_view_init(&old, oldtup, desc, old_row_kind(rel));
 			{
 				StringInfoData key;
 				StringInfo	keyp = NULL;
-				RowKind		kind = old_row_kind(rel);
 
 				if (info->nkey > 0)
 				{
 					initStringInfo(&key);
-					append_key(&key, state, info, old, desc, kind);
+					append_key(&key, state, info, &old);
 					keyp = &key;
 				}
-				emit_delete(ctx, info, change->lsn, old, kind, desc, keyp, NULL);
+				emit_delete(ctx, info, change->lsn, &old, keyp, NULL);
 			}
 			break;
 		default:
@@ -630,7 +666,7 @@ walcast_event_truncate(LogicalDecodingContext *ctx, RelationInfo *info,
 	StringInfoData value;
 
 	initStringInfo(&value);
-	append_envelope(ctx, &value, info, 't', lsn, NULL, ROW_NEW, NULL, NULL);
+	append_envelope(ctx, &value, info, 't', lsn, NULL, NULL);
 	init_record(&rec, info);
 	rec.value = &value;
 	walcast_emit_record(ctx, &rec);
