@@ -20,7 +20,14 @@
  *   unavailable.value.placeholder, or with REPLICA IDENTITY FULL the value
  *   from the old row, as Debezium does.
  *
- * All buffers are allocated in the change context, which the caller resets.
+ * - Each tuple image is deformed once (RowView); an event's value is
+ *   written straight into ctx->out, with no copy of it, and each large
+ *   value is checked before it is converted: an event that would not fit
+ *   in one output message follows event.processing.failure.handling.mode
+ *   (fail, warn, skip).
+ *
+ * Keys and other buffers are allocated in the change context, which the
+ * caller resets.
  *
  * IDENTIFICATION
  *	  decoder/event.c
@@ -261,9 +268,54 @@ emit_txmeta(LogicalDecodingContext *ctx, const char *status, XLogRecPtr lsn,
 	walcast_emit_record(ctx, &rec);
 }
 
+static inline bool
+with_txn_metadata(DecoderState *state)
+{
+	return state->opts.provide_tx_metadata && TransactionIdIsValid(state->txn.xid);
+}
+
 /*
  * With provide.transaction.metadata: write the BEGIN record before the
- * transaction's first event, and append the event's "transaction" block.
+ * transaction's first event.  Called before the event's record is begun.
+ */
+static void
+begin_txn_metadata(LogicalDecodingContext *ctx, XLogRecPtr lsn)
+{
+	DecoderState *state = get_state(ctx);
+
+	if (!with_txn_metadata(state) || state->txn.begin_sent)
+		return;
+	emit_txmeta(ctx, "BEGIN", lsn,
+				"\"event_count\":null,\"data_collections\":null");
+	state->txn.begin_sent = true;
+}
+
+/* Take back the count of an event that is not written after all. */
+static void
+uncount_in_collection(DecoderState *state, const char *name)
+{
+	ListCell   *lc;
+
+	if (!with_txn_metadata(state))
+		return;
+	state->txn.total_order--;
+	foreach(lc, state->txn.collections)
+	{
+		TxnCollection *c = lfirst(lc);
+
+		if (strcmp(c->name, name) != 0 || --c->count > 0)
+			continue;
+		/* the event was the collection's first: forget the collection */
+		state->txn.collections = list_delete_cell(state->txn.collections, lc);
+		pfree(c->name);
+		pfree(c);
+		return;
+	}
+}
+
+/*
+ * Append the event's "transaction" block, counting the event (with
+ * provide.transaction.metadata; begin_txn_metadata() has run).
  */
 static void
 append_txn_block(LogicalDecodingContext *ctx, StringInfo out,
@@ -272,17 +324,12 @@ append_txn_block(LogicalDecodingContext *ctx, StringInfo out,
 	DecoderState *state = get_state(ctx);
 	int64		order;
 
-	if (!state->opts.provide_tx_metadata || !TransactionIdIsValid(state->txn.xid))
+	if (!with_txn_metadata(state))
 	{
 		appendStringInfoString(out, "null");
 		return;
 	}
-	if (!state->txn.begin_sent)
-	{
-		emit_txmeta(ctx, "BEGIN", lsn,
-					"\"event_count\":null,\"data_collections\":null");
-		state->txn.begin_sent = true;
-	}
+	Assert(state->txn.begin_sent);
 	order = count_in_collection(state, collection);
 	appendStringInfoString(out, "{\"id\":");
 	append_txn_id(out, state, lsn);
@@ -358,6 +405,22 @@ row_view_init(RowView *row, HeapTuple tuple, TupleDesc desc, RowKind kind)
 }
 
 /*
+ * Can a varlena value be appended to out without its buffer growing past
+ * state->event_limit?  When not, the event is marked too large.
+ */
+static bool
+value_fits(StringInfo out, DecoderState *state, const WalcastColumn *col,
+		   Datum value)
+{
+	if ((Size) out->len < state->event_limit &&
+		walcast_typconv_fits(col, value, &state->opts.modes,
+							 state->event_limit - out->len))
+		return true;
+	state->event_overflow = true;
+	return false;
+}
+
+/*
  * Append the value of column col from a row, with Debezium's rules for
  * values the row does not have.  "fill" is an old full row to take
  * unchanged TOASTed values from, or NULL.
@@ -370,6 +433,9 @@ append_column(StringInfo out, DecoderState *state, const WalcastColumn *col,
 	bool		isnull = row->isnull[i];
 	Datum		value = row->values[i];
 
+	/* the event is too large already: it will not be written */
+	if (state->event_overflow)
+		return;
 	if (!isnull && walcast_typconv_is_unchanged_toast(col, value))
 	{
 		if (fill != NULL)
@@ -384,6 +450,8 @@ append_column(StringInfo out, DecoderState *state, const WalcastColumn *col,
 			return;
 		}
 	}
+	if (!isnull && col->varlena && !value_fits(out, state, col, value))
+		return;
 	if (!isnull)
 		walcast_typconv_append(out, col, value, &state->opts.modes);
 	else if (col->default_json)
@@ -488,6 +556,86 @@ init_record(WalcastRecord *rec, RelationInfo *info)
 	rec->context_headers = true;
 }
 
+/*
+ * Report an event too large to be written, by
+ * event.processing.failure.handling.mode: an ERROR (fail), or a WARNING
+ * (warn) or a DEBUG1 message (skip) before the event is left out.  Names
+ * the table and the position, never the row's data.
+ */
+static void
+report_too_large(DecoderState *state, RelationInfo *info, XLogRecPtr lsn)
+{
+	int			level = state->opts.failure_mode == WC_FAILURE_FAIL ? ERROR :
+		state->opts.failure_mode == WC_FAILURE_WARN ? WARNING : DEBUG1;
+	char	   *what = info ?
+		psprintf("event of table \"%s\".\"%s\"", info->schema_name,
+				 info->table_name) :
+		pstrdup("logical decoding message");
+
+	ereport(level,
+			(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+			 level == ERROR ?
+			 errmsg("%s at LSN %X/%X exceeds the maximum message size of %d bytes",
+					what, LSN_FORMAT_ARGS(lsn), state->opts.max_message_bytes) :
+			 errmsg("skipped %s at LSN %X/%X: it exceeds the maximum message size of %d bytes",
+					what, LSN_FORMAT_ARGS(lsn), state->opts.max_message_bytes),
+			 level == ERROR ?
+			 errhint("Set event.processing.failure.handling.mode to \"warn\" or \"skip\" to skip such events.") : 0));
+	pfree(what);
+}
+
+/* The buffers of the next change's keys may grow up to this length. */
+static void
+reset_event_limit(DecoderState *state)
+{
+	state->event_overflow = false;
+	state->event_limit = state->opts.max_message_bytes;
+}
+
+/*
+ * Write one change event: its key (built by the caller) and its value,
+ * built straight into ctx->out, checked value by value against the largest
+ * message walcast writes.  Returns false when the event is too large, and
+ * was reported and left out (warn, skip); with fail, that is an ERROR.
+ */
+static bool
+write_event(LogicalDecodingContext *ctx, RelationInfo *info, char op,
+			XLogRecPtr lsn, const RowView *before, const RowView *after,
+			StringInfo key, StringInfo newkey, StringInfo oldkey)
+{
+	DecoderState *state = get_state(ctx);
+	WalcastRecord rec;
+	Size		tail;
+
+	/* a key that did not fit makes every event of the change too large */
+	if (state->event_overflow)
+	{
+		report_too_large(state, info, lsn);
+		return false;
+	}
+	init_record(&rec, info);
+	rec.key = key;
+	rec.newkey = newkey;
+	rec.oldkey = oldkey;
+	rec.value_inline = true;
+	begin_txn_metadata(ctx, lsn);
+	walcast_record_begin(ctx, &rec);
+	tail = walcast_record_tail_bytes(state, &rec);
+	state->event_limit = state->opts.max_message_bytes - Min(tail, state->opts.max_message_bytes);
+	append_envelope(ctx, ctx->out, info, op, lsn, before, after);
+	if (state->event_overflow || (Size) ctx->out->len > state->event_limit)
+	{
+		walcast_record_abandon(ctx, &rec);
+		uncount_in_collection(state, info->data_collection);
+		report_too_large(state, info, lsn);
+		reset_event_limit(state);
+		return false;
+	}
+	walcast_record_end(ctx, &rec);
+	reset_event_limit(state);
+	return true;
+}
+
 /* Emit a "d" event and its tombstone. */
 static void
 emit_delete(LogicalDecodingContext *ctx, RelationInfo *info, XLogRecPtr lsn,
@@ -495,20 +643,14 @@ emit_delete(LogicalDecodingContext *ctx, RelationInfo *info, XLogRecPtr lsn,
 {
 	DecoderState *state = get_state(ctx);
 	WalcastRecord rec;
-	StringInfoData value;
 
-	initStringInfo(&value);
-	append_envelope(ctx, &value, info, 'd', lsn, old, NULL);
+	if (!write_event(ctx, info, 'd', lsn, old, NULL, key, newkey, NULL) ||
+		!state->opts.tombstones_on_delete || key == NULL)
+		return;
 	init_record(&rec, info);
 	rec.key = key;
-	rec.value = &value;
 	rec.newkey = newkey;
 	walcast_emit_record(ctx, &rec);
-	if (state->opts.tombstones_on_delete && key != NULL)
-	{
-		rec.value = NULL;
-		walcast_emit_record(ctx, &rec);
-	}
 }
 
 static void
@@ -516,22 +658,15 @@ emit_insert(LogicalDecodingContext *ctx, RelationInfo *info, XLogRecPtr lsn,
 			const RowView *new, StringInfo oldkey)
 {
 	DecoderState *state = get_state(ctx);
-	WalcastRecord rec;
 	StringInfoData key;
-	StringInfoData value;
 
-	initStringInfo(&value);
-	append_envelope(ctx, &value, info, 'c', lsn, NULL, new);
-	init_record(&rec, info);
 	if (info->nkey > 0)
 	{
 		initStringInfo(&key);
 		append_key(&key, state, info, new);
-		rec.key = &key;
 	}
-	rec.value = &value;
-	rec.oldkey = oldkey;
-	walcast_emit_record(ctx, &rec);
+	write_event(ctx, info, 'c', lsn, NULL, new, info->nkey > 0 ? &key : NULL,
+				NULL, oldkey);
 }
 
 static RowKind
@@ -552,8 +687,6 @@ emit_update(LogicalDecodingContext *ctx, RelationInfo *info, XLogRecPtr lsn,
 {
 	DecoderState *state = get_state(ctx);
 	StringInfoData newkey;
-	StringInfoData value;
-	WalcastRecord rec;
 
 	initStringInfo(&newkey);
 	if (info->nkey > 0)
@@ -571,12 +704,8 @@ emit_update(LogicalDecodingContext *ctx, RelationInfo *info, XLogRecPtr lsn,
 			return;
 		}
 	}
-	initStringInfo(&value);
-	append_envelope(ctx, &value, info, 'u', lsn, old, new);
-	init_record(&rec, info);
-	rec.key = info->nkey > 0 ? &newkey : NULL;
-	rec.value = &value;
-	walcast_emit_record(ctx, &rec);
+	write_event(ctx, info, 'u', lsn, old, new,
+				info->nkey > 0 ? &newkey : NULL, NULL, NULL);
 }
 
 /*
@@ -612,6 +741,7 @@ walcast_event_change(LogicalDecodingContext *ctx, Relation rel,
 	RowView		old;
 	RowView		new;
 
+	reset_event_limit(state);
 	switch (change->action)
 	{
 		case REORDER_BUFFER_CHANGE_INSERT:
@@ -663,13 +793,13 @@ walcast_event_truncate(LogicalDecodingContext *ctx, RelationInfo *info,
 					   XLogRecPtr lsn)
 {
 	WalcastRecord rec;
-	StringInfoData value;
 
-	initStringInfo(&value);
-	append_envelope(ctx, &value, info, 't', lsn, NULL, NULL);
 	init_record(&rec, info);
-	rec.value = &value;
-	walcast_emit_record(ctx, &rec);
+	rec.value_inline = true;
+	begin_txn_metadata(ctx, lsn);
+	walcast_record_begin(ctx, &rec);
+	append_envelope(ctx, ctx->out, info, 't', lsn, NULL, NULL);
+	walcast_record_end(ctx, &rec);
 }
 
 /*
@@ -695,7 +825,8 @@ walcast_event_message_schema(const DecoderState *state)
 
 /*
  * A logical decoding message (pg_logical_emit_message): op "m" on
- * <prefix>.message, filtered by message.prefix.include/exclude.list.
+ * <prefix>.message, filtered by message.prefix.include/exclude.list.  One
+ * too large to be written follows event.processing.failure.handling.mode.
  */
 void
 walcast_event_message(LogicalDecodingContext *ctx, XLogRecPtr lsn,
@@ -705,7 +836,7 @@ walcast_event_message(LogicalDecodingContext *ctx, XLogRecPtr lsn,
 	DecoderState *state = get_state(ctx);
 	WalcastRecord rec = {0};
 	StringInfoData key;
-	StringInfoData value;
+	StringInfo	value;
 	TimestampTz ts = transactional ? state->txn.commit_time : GetCurrentTimestamp();
 
 	if (state->opts.message_include.n > 0 ?
@@ -717,33 +848,45 @@ walcast_event_message(LogicalDecodingContext *ctx, XLogRecPtr lsn,
 	json_append_cstring(&key, prefix);
 	appendStringInfoChar(&key, '}');
 
-	initStringInfo(&value);
-	/* MessageValue has ts_ms, but no ts_us and ts_ns */
-	appendStringInfoString(&value, "{\"op\":\"m\",\"ts_ms\":");
-	if (state->opts.include_volatile)
-		json_append_int64(&value, unix_us(GetCurrentTimestamp()) / 1000);
-	else
-		appendStringInfoString(&value, "null");
-	appendStringInfoString(&value, ",\"source\":");
-	append_source(&value, state, ",\"schema\":\"\",\"table\":\"\"", ts,
-				  transactional ? state->txn.xid : InvalidTransactionId, lsn);
-	appendStringInfoString(&value, ",\"transaction\":");
-	if (transactional)
-		append_txn_block(ctx, &value, MESSAGE_COLLECTION, lsn);
-	else
-		appendStringInfoString(&value, "null");
-	appendStringInfoString(&value, ",\"message\":{\"prefix\":");
-	json_append_cstring(&value, prefix);
-	appendStringInfoString(&value, ",\"content\":");
-	dbzvalue_append_binary(&value, (const unsigned char *) message, sz,
-						   &state->opts.modes);
-	appendStringInfoString(&value, "}}");
-
 	rec.topic = state->message_topic;
 	rec.key = &key;
-	rec.value = &value;
+	rec.value_inline = true;
 	rec.key_schema = message_key_schema;
 	rec.value_schema = state->message_schema;
 	rec.schema_id = &state->message_schema_id;
-	walcast_emit_record(ctx, &rec);
+	if (transactional)
+		begin_txn_metadata(ctx, lsn);
+	walcast_record_begin(ctx, &rec);
+	value = ctx->out;
+	/* MessageValue has ts_ms, but no ts_us and ts_ns */
+	appendStringInfoString(value, "{\"op\":\"m\",\"ts_ms\":");
+	if (state->opts.include_volatile)
+		json_append_int64(value, unix_us(GetCurrentTimestamp()) / 1000);
+	else
+		appendStringInfoString(value, "null");
+	appendStringInfoString(value, ",\"source\":");
+	append_source(value, state, ",\"schema\":\"\",\"table\":\"\"", ts,
+				  transactional ? state->txn.xid : InvalidTransactionId, lsn);
+	appendStringInfoString(value, ",\"transaction\":");
+	if (transactional)
+		append_txn_block(ctx, value, MESSAGE_COLLECTION, lsn);
+	else
+		appendStringInfoString(value, "null");
+	appendStringInfoString(value, ",\"message\":{\"prefix\":");
+	json_append_cstring(value, prefix);
+	appendStringInfoString(value, ",\"content\":");
+	if ((Size) value->len + dbzvalue_binary_length(sz, &state->opts.modes) +
+		walcast_record_tail_bytes(state, &rec) > state->opts.max_message_bytes)
+	{
+		walcast_record_abandon(ctx, &rec);
+		if (transactional)
+			uncount_in_collection(state, MESSAGE_COLLECTION);
+		report_too_large(state, NULL, lsn);
+		return;
+	}
+	dbzvalue_append_binary(value, (const unsigned char *) message, sz,
+						   &state->opts.modes);
+	appendStringInfoString(value, "}}");
+
+	walcast_record_end(ctx, &rec);
 }
