@@ -20,7 +20,14 @@
  *   unavailable.value.placeholder, or with REPLICA IDENTITY FULL the value
  *   from the old row, as Debezium does.
  *
- * All buffers are allocated in the change context, which the caller resets.
+ * - Each tuple image is deformed once (RowView); an event's value is
+ *   written straight into ctx->out, with no copy of it, and each large
+ *   value is checked before it is converted: an event that would not fit
+ *   in one output message follows event.processing.failure.handling.mode
+ *   (fail, warn, skip).
+ *
+ * Keys and other buffers are allocated in the change context, which the
+ * caller resets.
  *
  * IDENTIFICATION
  *	  decoder/event.c
@@ -260,9 +267,54 @@ emit_txmeta(LogicalDecodingContext *ctx, const char *status, XLogRecPtr lsn,
 	walcast_emit_record(ctx, &rec);
 }
 
+static inline bool
+with_txn_metadata(DecoderState *state)
+{
+	return state->opts.provide_tx_metadata && TransactionIdIsValid(state->txn.xid);
+}
+
 /*
  * With provide.transaction.metadata: write the BEGIN record before the
- * transaction's first event, and append the event's "transaction" block.
+ * transaction's first event.  Called before the event's record is begun.
+ */
+static void
+begin_txn_metadata(LogicalDecodingContext *ctx, XLogRecPtr lsn)
+{
+	DecoderState *state = get_state(ctx);
+
+	if (!with_txn_metadata(state) || state->txn.begin_sent)
+		return;
+	emit_txmeta(ctx, "BEGIN", lsn,
+				"\"event_count\":null,\"data_collections\":null");
+	state->txn.begin_sent = true;
+}
+
+/* Take back the count of an event that is not written after all. */
+static void
+uncount_in_collection(DecoderState *state, const char *name)
+{
+	ListCell   *lc;
+
+	if (!with_txn_metadata(state))
+		return;
+	state->txn.total_order--;
+	foreach(lc, state->txn.collections)
+	{
+		TxnCollection *c = lfirst(lc);
+
+		if (strcmp(c->name, name) != 0 || --c->count > 0)
+			continue;
+		/* the event was the collection's first: forget the collection */
+		state->txn.collections = list_delete_cell(state->txn.collections, lc);
+		pfree(c->name);
+		pfree(c);
+		return;
+	}
+}
+
+/*
+ * Append the event's "transaction" block, counting the event (with
+ * provide.transaction.metadata; begin_txn_metadata() has run).
  */
 static void
 append_txn_block(LogicalDecodingContext *ctx, StringInfo out,
@@ -271,17 +323,12 @@ append_txn_block(LogicalDecodingContext *ctx, StringInfo out,
 	DecoderState *state = get_state(ctx);
 	int64		order;
 
-	if (!state->opts.provide_tx_metadata || !TransactionIdIsValid(state->txn.xid))
+	if (!with_txn_metadata(state))
 	{
 		appendStringInfoString(out, "null");
 		return;
 	}
-	if (!state->txn.begin_sent)
-	{
-		emit_txmeta(ctx, "BEGIN", lsn,
-					"\"event_count\":null,\"data_collections\":null");
-		state->txn.begin_sent = true;
-	}
+	Assert(state->txn.begin_sent);
 	order = count_in_collection(state, collection);
 	appendStringInfoString(out, "{\"id\":");
 	append_txn_id(out, state, lsn);
@@ -333,32 +380,82 @@ walcast_event_txn_end(LogicalDecodingContext *ctx, XLogRecPtr commit_lsn)
 }
 
 /*
- * Append the value of column col from a tuple, with Debezium's rules for
- * values the tuple does not have.  "fill" is an old full row to take
+ * One row image, read once: heap_deform_tuple's values and null flags of
+ * every attribute of the tuple descriptor (indexed by attnum - 1), and how
+ * the image treats values it does not have.  Reading each column with
+ * heap_getattr instead would walk the tuple from its start for every column
+ * past the first variable-width one: quadratic in the column count.
+ */
+typedef struct RowView
+{
+	Datum	   *values;
+	bool	   *isnull;
+	RowKind		kind;
+} RowView;
+
+/* Deform tuple into *row.  Allocates in the current (change) context. */
+static void
+row_view_init(RowView *row, HeapTuple tuple, TupleDesc desc, RowKind kind)
+{
+	row->values = palloc(sizeof(Datum) * desc->natts);
+	row->isnull = palloc(sizeof(bool) * desc->natts);
+	row->kind = kind;
+	heap_deform_tuple(tuple, desc, row->values, row->isnull);
+}
+
+/*
+ * Can a varlena value be appended to out without its buffer growing past
+ * state->event_limit?  When not, the event is marked too large.
+ */
+static bool
+value_fits(StringInfo out, DecoderState *state, const WalcastColumn *col,
+		   Datum value)
+{
+	if ((Size) out->len < state->event_limit &&
+		walcast_typconv_fits(col, value, &state->opts.modes,
+							 state->event_limit - out->len))
+		return true;
+	state->event_overflow = true;
+	return false;
+}
+
+/*
+ * Append the value of column col from a row, with Debezium's rules for
+ * values the row does not have.  "fill" is an old full row to take
  * unchanged TOASTed values from, or NULL.
  */
 static void
 append_column(StringInfo out, DecoderState *state, const WalcastColumn *col,
-			  HeapTuple tuple, TupleDesc desc, RowKind kind, HeapTuple fill)
+			  const RowView *row, const RowView *fill)
 {
-	bool		isnull;
-	Datum		value = heap_getattr(tuple, col->attnum, desc, &isnull);
+	int			i = col->attnum - 1;
+	bool		isnull = row->isnull[i];
+	Datum		value = row->values[i];
 
+	/* the event is too large already: it will not be written */
+	if (state->event_overflow)
+		return;
 	if (!isnull && walcast_typconv_is_unchanged_toast(col, value))
 	{
 		if (fill != NULL)
-			value = heap_getattr(fill, col->attnum, desc, &isnull);
-		if (fill == NULL || walcast_typconv_is_unchanged_toast(col, value))
+		{
+			value = fill->values[i];
+			isnull = fill->isnull[i];
+		}
+		if (fill == NULL ||
+			(!isnull && walcast_typconv_is_unchanged_toast(col, value)))
 		{
 			dbzvalue_append_placeholder(out, &col->dbz, &state->opts.modes);
 			return;
 		}
 	}
+	if (!isnull && col->varlena && !value_fits(out, state, col, value))
+		return;
 	if (!isnull)
 		walcast_typconv_append(out, col, value, &state->opts.modes);
 	else if (col->default_json)
 		appendStringInfoString(out, col->default_json);
-	else if (col->notnull && kind == ROW_OLD_IDENTITY)
+	else if (col->notnull && row->kind == ROW_OLD_IDENTITY)
 		dbzvalue_append_fallback(out, &col->dbz, &state->opts.modes);
 	else
 		appendBinaryStringInfo(out, "null", 4);
@@ -366,7 +463,7 @@ append_column(StringInfo out, DecoderState *state, const WalcastColumn *col,
 
 static void
 append_row(StringInfo out, DecoderState *state, RelationInfo *info,
-		   HeapTuple tuple, TupleDesc desc, RowKind kind, HeapTuple fill)
+		   const RowView *row, const RowView *fill)
 {
 	bool		first = true;
 
@@ -381,18 +478,18 @@ append_row(StringInfo out, DecoderState *state, RelationInfo *info,
 			appendStringInfoChar(out, ',');
 		first = false;
 		appendStringInfoString(out, col->json_key);
-		append_column(out, state, col, tuple, desc, kind, fill);
+		append_column(out, state, col, row, fill);
 	}
 	appendStringInfoChar(out, '}');
 }
 
 /*
- * Append the key payload of a tuple.  Returns false when some key column is
+ * Append the key payload of a row.  Returns false when some key column is
  * absent from it (an old row logged for another replica identity index).
  */
 static bool
 append_key(StringInfo out, DecoderState *state, RelationInfo *info,
-		   HeapTuple tuple, TupleDesc desc, RowKind kind)
+		   const RowView *row)
 {
 	bool		complete = true;
 
@@ -404,34 +501,34 @@ append_key(StringInfo out, DecoderState *state, RelationInfo *info,
 		if (i > 0)
 			appendStringInfoChar(out, ',');
 		appendStringInfoString(out, col->json_key);
-		if (heap_attisnull(tuple, col->attnum, desc))
+		if (row->isnull[col->attnum - 1])
 			complete = false;
-		append_column(out, state, col, tuple, desc, kind, NULL);
+		append_column(out, state, col, row, NULL);
 	}
 	appendStringInfoChar(out, '}');
 	return complete;
 }
 
 /*
- * Append a whole envelope payload.  before/after may be NULL.
+ * Append a whole envelope payload.  before/after may be NULL.  The after
+ * row takes unchanged TOASTed values from a complete old row.
  */
 static void
 append_envelope(LogicalDecodingContext *ctx, StringInfo out,
 				RelationInfo *info, char op, XLogRecPtr lsn,
-				HeapTuple before, RowKind before_kind, HeapTuple after,
-				TupleDesc desc)
+				const RowView *before, const RowView *after)
 {
 	DecoderState *state = get_state(ctx);
 
 	appendStringInfoString(out, "{\"before\":");
 	if (before)
-		append_row(out, state, info, before, desc, before_kind, NULL);
+		append_row(out, state, info, before, NULL);
 	else
 		appendStringInfoString(out, "null");
 	appendStringInfoString(out, ",\"after\":");
 	if (after)
-		append_row(out, state, info, after, desc, ROW_NEW,
-				   before_kind == ROW_OLD_FULL ? before : NULL);
+		append_row(out, state, info, after,
+				   before && before->kind == ROW_OLD_FULL ? before : NULL);
 	else
 		appendStringInfoString(out, "null");
 	appendStringInfoString(out, ",\"source\":");
@@ -458,51 +555,117 @@ init_record(WalcastRecord *rec, RelationInfo *info)
 	rec->context_headers = true;
 }
 
-/* Emit a "d" event and its tombstone. */
+/*
+ * Report an event too large to be written, by
+ * event.processing.failure.handling.mode: an ERROR (fail), or a WARNING
+ * (warn) or a DEBUG1 message (skip) before the event is left out.  Names
+ * the table and the position, never the row's data.
+ */
 static void
-emit_delete(LogicalDecodingContext *ctx, RelationInfo *info, XLogRecPtr lsn,
-			HeapTuple old, RowKind kind, TupleDesc desc, StringInfo key,
-			StringInfo newkey)
+report_too_large(DecoderState *state, RelationInfo *info, XLogRecPtr lsn)
+{
+	int			level = state->opts.failure_mode == WC_FAILURE_FAIL ? ERROR :
+		state->opts.failure_mode == WC_FAILURE_WARN ? WARNING : DEBUG1;
+	char	   *what = info ?
+		psprintf("event of table \"%s\".\"%s\"", info->schema_name,
+				 info->table_name) :
+		pstrdup("logical decoding message");
+
+	ereport(level,
+			(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+			 level == ERROR ?
+			 errmsg("%s at LSN %X/%X exceeds the maximum message size of %d bytes",
+					what, LSN_FORMAT_ARGS(lsn), state->opts.max_message_bytes) :
+			 errmsg("skipped %s at LSN %X/%X: it exceeds the maximum message size of %d bytes",
+					what, LSN_FORMAT_ARGS(lsn), state->opts.max_message_bytes),
+			 level == ERROR ?
+			 errhint("Set event.processing.failure.handling.mode to \"warn\" or \"skip\" to skip such events.") : 0));
+	pfree(what);
+}
+
+/* The buffers of the next change's keys may grow up to this length. */
+static void
+reset_event_limit(DecoderState *state)
+{
+	state->event_overflow = false;
+	state->event_limit = state->opts.max_message_bytes;
+}
+
+/*
+ * Write one change event: its key (built by the caller) and its value,
+ * built straight into ctx->out, checked value by value against the largest
+ * message walcast writes.  Returns false when the event is too large, and
+ * was reported and left out (warn, skip); with fail, that is an ERROR.
+ */
+static bool
+write_event(LogicalDecodingContext *ctx, RelationInfo *info, char op,
+			XLogRecPtr lsn, const RowView *before, const RowView *after,
+			StringInfo key, StringInfo newkey, StringInfo oldkey)
 {
 	DecoderState *state = get_state(ctx);
 	WalcastRecord rec;
-	StringInfoData value;
+	Size		tail;
 
-	initStringInfo(&value);
-	append_envelope(ctx, &value, info, 'd', lsn, old, kind, NULL, desc);
+	/* a key that did not fit makes every event of the change too large */
+	if (state->event_overflow)
+	{
+		report_too_large(state, info, lsn);
+		return false;
+	}
 	init_record(&rec, info);
 	rec.key = key;
-	rec.value = &value;
+	rec.newkey = newkey;
+	rec.oldkey = oldkey;
+	rec.value_inline = true;
+	begin_txn_metadata(ctx, lsn);
+	walcast_record_begin(ctx, &rec);
+	tail = walcast_record_tail_bytes(state, &rec);
+	state->event_limit = state->opts.max_message_bytes - Min(tail, state->opts.max_message_bytes);
+	append_envelope(ctx, ctx->out, info, op, lsn, before, after);
+	if (state->event_overflow || (Size) ctx->out->len > state->event_limit)
+	{
+		walcast_record_abandon(ctx, &rec);
+		uncount_in_collection(state, info->data_collection);
+		report_too_large(state, info, lsn);
+		reset_event_limit(state);
+		return false;
+	}
+	walcast_record_end(ctx, &rec);
+	reset_event_limit(state);
+	return true;
+}
+
+/* Emit a "d" event and its tombstone. */
+static void
+emit_delete(LogicalDecodingContext *ctx, RelationInfo *info, XLogRecPtr lsn,
+			const RowView *old, StringInfo key, StringInfo newkey)
+{
+	DecoderState *state = get_state(ctx);
+	WalcastRecord rec;
+
+	if (!write_event(ctx, info, 'd', lsn, old, NULL, key, newkey, NULL) ||
+		!state->opts.tombstones_on_delete || key == NULL)
+		return;
+	init_record(&rec, info);
+	rec.key = key;
 	rec.newkey = newkey;
 	walcast_emit_record(ctx, &rec);
-	if (state->opts.tombstones_on_delete && key != NULL)
-	{
-		rec.value = NULL;
-		walcast_emit_record(ctx, &rec);
-	}
 }
 
 static void
 emit_insert(LogicalDecodingContext *ctx, RelationInfo *info, XLogRecPtr lsn,
-			HeapTuple new, TupleDesc desc, StringInfo oldkey)
+			const RowView *new, StringInfo oldkey)
 {
 	DecoderState *state = get_state(ctx);
-	WalcastRecord rec;
 	StringInfoData key;
-	StringInfoData value;
 
-	initStringInfo(&value);
-	append_envelope(ctx, &value, info, 'c', lsn, NULL, ROW_NEW, new, desc);
-	init_record(&rec, info);
 	if (info->nkey > 0)
 	{
 		initStringInfo(&key);
-		append_key(&key, state, info, new, desc, ROW_NEW);
-		rec.key = &key;
+		append_key(&key, state, info, new);
 	}
-	rec.value = &value;
-	rec.oldkey = oldkey;
-	walcast_emit_record(ctx, &rec);
+	write_event(ctx, info, 'c', lsn, NULL, new, info->nkey > 0 ? &key : NULL,
+				NULL, oldkey);
 }
 
 static RowKind
@@ -515,43 +678,33 @@ old_row_kind(char replident)
 /*
  * An update: one "u" event, or the three records of a primary-key change
  * when the old row carries the whole key and it differs from the new key.
+ * old may be NULL.
  */
 static void
-emit_update(LogicalDecodingContext *ctx, RelationInfo *info,
-			const WalcastRowChange *row)
+emit_update(LogicalDecodingContext *ctx, RelationInfo *info, XLogRecPtr lsn,
+			const RowView *old, const RowView *new)
 {
 	DecoderState *state = get_state(ctx);
-	TupleDesc	desc = row->desc;
-	RowKind		kind = old_row_kind(row->replident);
-	HeapTuple	old = row->old;
-	HeapTuple	new = row->new;
-	XLogRecPtr	lsn = row->lsn;
 	StringInfoData newkey;
-	StringInfoData value;
-	WalcastRecord rec;
 
 	initStringInfo(&newkey);
 	if (info->nkey > 0)
-		append_key(&newkey, state, info, new, desc, ROW_NEW);
+		append_key(&newkey, state, info, new);
 	if (old != NULL && info->nkey > 0)
 	{
 		StringInfoData oldkey;
 
 		initStringInfo(&oldkey);
-		if (append_key(&oldkey, state, info, old, desc, kind) &&
+		if (append_key(&oldkey, state, info, old) &&
 			strcmp(oldkey.data, newkey.data) != 0)
 		{
-			emit_delete(ctx, info, lsn, old, kind, desc, &oldkey, &newkey);
-			emit_insert(ctx, info, lsn, new, desc, &oldkey);
+			emit_delete(ctx, info, lsn, old, &oldkey, &newkey);
+			emit_insert(ctx, info, lsn, new, &oldkey);
 			return;
 		}
 	}
-	initStringInfo(&value);
-	append_envelope(ctx, &value, info, 'u', lsn, old, kind, new, desc);
-	init_record(&rec, info);
-	rec.key = info->nkey > 0 ? &newkey : NULL;
-	rec.value = &value;
-	walcast_emit_record(ctx, &rec);
+	write_event(ctx, info, 'u', lsn, old, new,
+				info->nkey > 0 ? &newkey : NULL, NULL, NULL);
 }
 
 /*
@@ -575,47 +728,55 @@ warn_no_identity(RelationInfo *info)
 /*
  * Write the records of one insert, update or delete that the publication
  * publishes (publication.c decides that); skipped.operations applies here,
- * to the action as written.
+ * to the action as written.  Each tuple image is deformed once, here, and
+ * only when its event is written.
  */
 void
 walcast_event_row(LogicalDecodingContext *ctx, RelationInfo *info,
 				  const WalcastRowChange *row)
 {
 	DecoderState *state = get_state(ctx);
-	TupleDesc	desc = row->desc;
-	HeapTuple	old = row->old;
-	HeapTuple	new = row->new;
+	RowKind		old_kind = old_row_kind(row->replident);
+	RowView		old;
+	RowView		new;
 
+	reset_event_limit(state);
 	switch (row->action)
 	{
 		case REORDER_BUFFER_CHANGE_INSERT:
-			if (!state->opts.skip_create && new)
-				emit_insert(ctx, info, row->lsn, new, desc, NULL);
+			if (state->opts.skip_create || !row->new)
+				break;
+			row_view_init(&new, row->new, row->desc, ROW_NEW);
+			emit_insert(ctx, info, row->lsn, &new, NULL);
 			break;
 		case REORDER_BUFFER_CHANGE_UPDATE:
-			if (!state->opts.skip_update && new)
-				emit_update(ctx, info, row);
+			if (state->opts.skip_update || !row->new)
+				break;
+			row_view_init(&new, row->new, row->desc, ROW_NEW);
+			if (row->old)
+				row_view_init(&old, row->old, row->desc, old_kind);
+			emit_update(ctx, info, row->lsn, row->old ? &old : NULL, &new);
 			break;
 		case REORDER_BUFFER_CHANGE_DELETE:
 			if (state->opts.skip_delete)
 				break;
-			if (old == NULL)
+			if (row->old == NULL)
 			{
 				warn_no_identity(info);
 				break;
 			}
+			row_view_init(&old, row->old, row->desc, old_kind);
 			{
 				StringInfoData key;
 				StringInfo	keyp = NULL;
-				RowKind		kind = old_row_kind(row->replident);
 
 				if (info->nkey > 0)
 				{
 					initStringInfo(&key);
-					append_key(&key, state, info, old, desc, kind);
+					append_key(&key, state, info, &old);
 					keyp = &key;
 				}
-				emit_delete(ctx, info, row->lsn, old, kind, desc, keyp, NULL);
+				emit_delete(ctx, info, row->lsn, &old, keyp, NULL);
 			}
 			break;
 		default:
@@ -631,13 +792,13 @@ walcast_event_truncate(LogicalDecodingContext *ctx, RelationInfo *info,
 					   XLogRecPtr lsn)
 {
 	WalcastRecord rec;
-	StringInfoData value;
 
-	initStringInfo(&value);
-	append_envelope(ctx, &value, info, 't', lsn, NULL, ROW_NEW, NULL, NULL);
 	init_record(&rec, info);
-	rec.value = &value;
-	walcast_emit_record(ctx, &rec);
+	rec.value_inline = true;
+	begin_txn_metadata(ctx, lsn);
+	walcast_record_begin(ctx, &rec);
+	append_envelope(ctx, ctx->out, info, 't', lsn, NULL, NULL);
+	walcast_record_end(ctx, &rec);
 }
 
 /*
@@ -663,7 +824,8 @@ walcast_event_message_schema(const DecoderState *state)
 
 /*
  * A logical decoding message (pg_logical_emit_message): op "m" on
- * <prefix>.message, filtered by message.prefix.include/exclude.list.
+ * <prefix>.message, filtered by message.prefix.include/exclude.list.  One
+ * too large to be written follows event.processing.failure.handling.mode.
  */
 void
 walcast_event_message(LogicalDecodingContext *ctx, XLogRecPtr lsn,
@@ -673,7 +835,7 @@ walcast_event_message(LogicalDecodingContext *ctx, XLogRecPtr lsn,
 	DecoderState *state = get_state(ctx);
 	WalcastRecord rec = {0};
 	StringInfoData key;
-	StringInfoData value;
+	StringInfo	value;
 	TimestampTz ts = transactional ? state->txn.commit_time : GetCurrentTimestamp();
 
 	if (state->opts.message_include.n > 0 ?
@@ -685,33 +847,45 @@ walcast_event_message(LogicalDecodingContext *ctx, XLogRecPtr lsn,
 	json_append_cstring(&key, prefix);
 	appendStringInfoChar(&key, '}');
 
-	initStringInfo(&value);
-	/* MessageValue has ts_ms, but no ts_us and ts_ns */
-	appendStringInfoString(&value, "{\"op\":\"m\",\"ts_ms\":");
-	if (state->opts.include_volatile)
-		json_append_int64(&value, unix_us(GetCurrentTimestamp()) / 1000);
-	else
-		appendStringInfoString(&value, "null");
-	appendStringInfoString(&value, ",\"source\":");
-	append_source(&value, state, ",\"schema\":\"\",\"table\":\"\"", ts,
-				  transactional ? state->txn.xid : InvalidTransactionId, lsn);
-	appendStringInfoString(&value, ",\"transaction\":");
-	if (transactional)
-		append_txn_block(ctx, &value, MESSAGE_COLLECTION, lsn);
-	else
-		appendStringInfoString(&value, "null");
-	appendStringInfoString(&value, ",\"message\":{\"prefix\":");
-	json_append_cstring(&value, prefix);
-	appendStringInfoString(&value, ",\"content\":");
-	dbzvalue_append_binary(&value, (const unsigned char *) message, sz,
-						   &state->opts.modes);
-	appendStringInfoString(&value, "}}");
-
 	rec.topic = state->message_topic;
 	rec.key = &key;
-	rec.value = &value;
+	rec.value_inline = true;
 	rec.key_schema = message_key_schema;
 	rec.value_schema = state->message_schema;
 	rec.schema_id = &state->message_schema_id;
-	walcast_emit_record(ctx, &rec);
+	if (transactional)
+		begin_txn_metadata(ctx, lsn);
+	walcast_record_begin(ctx, &rec);
+	value = ctx->out;
+	/* MessageValue has ts_ms, but no ts_us and ts_ns */
+	appendStringInfoString(value, "{\"op\":\"m\",\"ts_ms\":");
+	if (state->opts.include_volatile)
+		json_append_int64(value, unix_us(GetCurrentTimestamp()) / 1000);
+	else
+		appendStringInfoString(value, "null");
+	appendStringInfoString(value, ",\"source\":");
+	append_source(value, state, ",\"schema\":\"\",\"table\":\"\"", ts,
+				  transactional ? state->txn.xid : InvalidTransactionId, lsn);
+	appendStringInfoString(value, ",\"transaction\":");
+	if (transactional)
+		append_txn_block(ctx, value, MESSAGE_COLLECTION, lsn);
+	else
+		appendStringInfoString(value, "null");
+	appendStringInfoString(value, ",\"message\":{\"prefix\":");
+	json_append_cstring(value, prefix);
+	appendStringInfoString(value, ",\"content\":");
+	if ((Size) value->len + dbzvalue_binary_length(sz, &state->opts.modes) +
+		walcast_record_tail_bytes(state, &rec) > state->opts.max_message_bytes)
+	{
+		walcast_record_abandon(ctx, &rec);
+		if (transactional)
+			uncount_in_collection(state, MESSAGE_COLLECTION);
+		report_too_large(state, NULL, lsn);
+		return;
+	}
+	dbzvalue_append_binary(value, (const unsigned char *) message, sz,
+						   &state->opts.modes);
+	appendStringInfoString(value, "}}");
+
+	walcast_record_end(ctx, &rec);
 }

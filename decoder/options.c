@@ -82,6 +82,11 @@ static const EnumWord hstore_words[] = {
 	{"json", DBZ_HSTORE_JSON}, {"map", DBZ_HSTORE_MAP}, {NULL, 0}
 };
 
+static const EnumWord failure_words[] = {
+	{"fail", WC_FAILURE_FAIL}, {"warn", WC_FAILURE_WARN},
+	{"skip", WC_FAILURE_SKIP}, {NULL, 0}
+};
+
 #define OFF(field) offsetof(DecoderOptions, field)
 
 static const OptionDef option_defs[] = {
@@ -110,6 +115,10 @@ static const OptionDef option_defs[] = {
 	{"output.format", OPT_ENUM, OFF(format), format_words},
 	{"relay.batch.bytes", OPT_INT, OFF(relay_batch_bytes), NULL, 0, 64 * 1024 * 1024},
 	{"include.volatile", OPT_BOOL, OFF(include_volatile)},
+	{"event.processing.failure.handling.mode", OPT_ENUM, OFF(failure_mode), failure_words},
+	/* for tests only: lowers the message size limit to make it reachable */
+	{"walcast.testing.max.message.bytes", OPT_INT, OFF(max_message_bytes), NULL,
+	1024, WALCAST_MAX_MESSAGE_BYTES},
 };
 
 #define NUM_OPTIONS lengthof(option_defs)
@@ -131,6 +140,8 @@ set_defaults(DecoderOptions *opts)
 	opts->modes.hstore = DBZ_HSTORE_JSON;
 	opts->modes.money_fraction_digits = 2;
 	opts->modes.placeholder = "__debezium_unavailable_value";
+	opts->failure_mode = WC_FAILURE_FAIL;
+	opts->max_message_bytes = WALCAST_MAX_MESSAGE_BYTES;
 }
 
 static void

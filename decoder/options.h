@@ -12,6 +12,7 @@
 #define DECODER_OPTIONS_H
 
 #include "nodes/pg_list.h"
+#include "utils/memutils.h"
 #include "regex/regex.h"
 
 #include "libwalcast/dbzschema.h"
@@ -23,6 +24,22 @@ typedef enum WalcastFormat
 	WC_FORMAT_RECORD,			/* one JSON object per Kafka record */
 	WC_FORMAT_RELAY				/* framed records for walcast-relay */
 } WalcastFormat;
+
+/* event.processing.failure.handling.mode: events that cannot be written */
+typedef enum WalcastFailureMode
+{
+	WC_FAILURE_FAIL,			/* stop decoding with an error */
+	WC_FAILURE_WARN,			/* skip the event with a WARNING */
+	WC_FAILURE_SKIP				/* skip the event, logged at DEBUG1 */
+} WalcastFailureMode;
+
+/*
+ * The largest output message walcast writes: PostgreSQL allocates no more
+ * than MaxAllocSize (1 GB - 1) at once, and the message is copied whole
+ * into the walsender's send buffer or the SQL functions' result row, with
+ * a header; 1 MB is left for those.
+ */
+#define WALCAST_MAX_MESSAGE_BYTES (MaxAllocSize - 1024 * 1024)
 
 /* A comma-separated list of anchored regular expressions, compiled. */
 typedef struct WalcastRegexList
@@ -54,6 +71,8 @@ typedef struct DecoderOptions
 	WalcastRegexList message_include;
 	WalcastRegexList message_exclude;
 	DbzModes	modes;
+	WalcastFailureMode failure_mode;
+	int			max_message_bytes;	/* walcast.testing.max.message.bytes */
 } DecoderOptions;
 
 extern void walcast_options_parse(List *options, DecoderOptions *opts);

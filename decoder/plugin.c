@@ -6,7 +6,10 @@
  * Every callback manages memory and delegates: relcache.c knows relations,
  * event.c builds events, typconv.c converts values.  This file owns the
  * output: walcast_emit_record() writes a Kafka record in the chosen
- * output.format.
+ * output.format; walcast_record_begin() and walcast_record_end() write one
+ * whose value the caller appends straight into ctx->out in between, so a
+ * large event is never copied (the relay format's E header, which gives
+ * the lengths of the bodies after it, gets room that is then closed up).
  *
  * - "value" (the default): one message per Kafka value, Debezium's value
  *   as Kafka Connect's JsonConverter writes it; tombstones, having no value,
@@ -41,6 +44,7 @@
 #include "miscadmin.h"
 #include "replication/logical.h"
 #include "replication/output_plugin.h"
+#include "utils/builtins.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
 
@@ -72,6 +76,7 @@ static void walcast_message(LogicalDecodingContext *ctx,
 							ReorderBufferTXN *txn, XLogRecPtr lsn,
 							bool transactional, const char *prefix,
 							Size sz, const char *message);
+static void write_message(LogicalDecodingContext *ctx);
 
 void
 _PG_output_plugin_init(OutputPluginCallbacks *cb)
@@ -203,7 +208,7 @@ close_relay_message(LogicalDecodingContext *ctx, XLogRecPtr lsn)
 		state->batch_open = true;
 	}
 	appendStringInfo(ctx->out, "C %X/%X\n", LSN_FORMAT_ARGS(lsn));
-	OutputPluginWrite(ctx, true);
+	write_message(ctx);
 	state->batch_open = false;
 	state->txn_has_records = false;
 }
@@ -303,23 +308,24 @@ walcast_message(LogicalDecodingContext *ctx, ReorderBufferTXN *txn,
 }
 
 /*
- * Append {"schema":<schema>,"payload":<payload>}, or just the payload
- * without schemas.
+ * A Kafka document is {"schema":<schema>,"payload":<payload>}, or just the
+ * payload without schemas: its opening and its closing.
  */
 static void
-append_document(StringInfo out, DecoderState *state, const char *schema,
-				StringInfo payload)
+open_document(StringInfo out, DecoderState *state, const char *schema)
 {
 	if (!state->opts.schemas_enable)
-	{
-		appendBinaryStringInfo(out, payload->data, payload->len);
 		return;
-	}
 	appendStringInfoString(out, "{\"schema\":");
 	appendStringInfoString(out, schema);
 	appendStringInfoString(out, ",\"payload\":");
-	appendBinaryStringInfo(out, payload->data, payload->len);
-	appendStringInfoChar(out, '}');
+}
+
+static void
+close_document(StringInfo out, DecoderState *state)
+{
+	if (state->opts.schemas_enable)
+		appendStringInfoChar(out, '}');
 }
 
 static void
@@ -332,33 +338,31 @@ append_header_member(StringInfo out, const char *name, StringInfo value,
 	json_append_string(out, value->data, value->len);
 }
 
-/* output.format=record: {"topic":..,"key":..,"value":..[,"headers":{..}]} */
-static void
-write_record_json(LogicalDecodingContext *ctx, const WalcastRecord *rec)
-{
-	DecoderState *state = ctx->output_plugin_private;
-	StringInfo	out = ctx->out;
-	bool		first = true;
+/*
+ * ctx->out keeps its buffer from message to message; once a large event
+ * has been written, give the memory back instead of holding it for the
+ * rest of the session.
+ */
+#define OUTPUT_KEEP_BYTES (8 * 1024 * 1024)
 
-	OutputPluginPrepareWrite(ctx, true);
-	appendStringInfoString(out, "{\"topic\":");
-	json_append_cstring(out, rec->topic);
-	appendStringInfoString(out, ",\"key\":");
-	if (rec->key)
-		append_document(out, state, rec->key_schema, rec->key);
-	else
-		appendStringInfoString(out, "null");
-	appendStringInfoString(out, ",\"value\":");
-	if (rec->value)
-		append_document(out, state, rec->value_schema, rec->value);
-	else
-		appendStringInfoString(out, "null");
-	if (rec->newkey)
-		append_header_member(out, "__debezium.newkey", rec->newkey, &first);
-	if (rec->oldkey)
-		append_header_member(out, "__debezium.oldkey", rec->oldkey, &first);
-	appendStringInfoString(out, first ? "}" : "}}");
+/* OutputPluginWrite, then shrink ctx->out if it grew past OUTPUT_KEEP_BYTES. */
+static void
+write_message(LogicalDecodingContext *ctx)
+{
+	StringInfo	out = ctx->out;
+
 	OutputPluginWrite(ctx, true);
+	if (out->maxlen <= OUTPUT_KEEP_BYTES)
+		return;
+	out->data = repalloc(out->data, 1024);
+	out->maxlen = 1024;
+	resetStringInfo(out);
+}
+
+static inline bool
+has_value(const WalcastRecord *rec)
+{
+	return rec->value != NULL || rec->value_inline;
 }
 
 static inline int
@@ -375,16 +379,29 @@ append_if(StringInfo out, StringInfo s)
 }
 
 /*
- * output.format=relay: the P record once, an S record the first time a
- * schema is used (again after the relation changed), then the E record
- * (doc/framing.md).
+ * The room reserved for an E header, which gives the lengths of the bodies
+ * after it: "E" and seven numbers (at most 11 characters each), spaces, \n.
+ */
+#define RELAY_HEADER_MAX 96
+
+/* Append v in decimal at *p, and a space or \n (sep). */
+static inline void
+put_number(char **p, int64 v, char sep)
+{
+	*p += pg_lltoa(v, *p);
+	*(*p)++ = sep;
+}
+
+/*
+ * output.format=relay, before the value: the P record once, an S record the
+ * first time a schema is used (again after the relation changed), then room
+ * for the E header, the topic and the key (doc/framing.md).
  */
 static void
-write_relay_record(LogicalDecodingContext *ctx, const WalcastRecord *rec)
+begin_relay_record(LogicalDecodingContext *ctx, WalcastRecord *rec)
 {
 	DecoderState *state = ctx->output_plugin_private;
 	StringInfo	out = ctx->out;
-	int			id = 0;
 
 	if (!state->batch_open)
 	{
@@ -396,6 +413,7 @@ write_relay_record(LogicalDecodingContext *ctx, const WalcastRecord *rec)
 		appendStringInfo(out, "P %zu\n%s", strlen(state->prefix), state->prefix);
 		state->prefix_sent = true;
 	}
+	rec->relay_id = 0;
 	if (state->opts.schemas_enable)
 	{
 		if (*rec->schema_id == 0)
@@ -409,59 +427,182 @@ write_relay_record(LogicalDecodingContext *ctx, const WalcastRecord *rec)
 				appendStringInfoString(out, rec->key_schema);
 			appendStringInfoString(out, rec->value_schema);
 		}
-		id = *rec->schema_id;
+		rec->relay_id = *rec->schema_id;
 	}
-	/* the E header, without printf: this runs once per record */
-	appendBinaryStringInfo(out, "E ", 2);
-	json_append_int64(out, id);
-	appendStringInfoChar(out, ' ');
-	json_append_int64(out, strlen(rec->topic));
-	appendStringInfoChar(out, ' ');
-	json_append_int64(out, len_or_absent(rec->key));
-	appendStringInfoChar(out, ' ');
-	json_append_int64(out, len_or_absent(rec->value));
-	appendStringInfoChar(out, ' ');
-	json_append_int64(out, len_or_absent(rec->newkey));
-	appendStringInfoChar(out, ' ');
-	json_append_int64(out, len_or_absent(rec->oldkey));
-	appendStringInfoString(out, rec->context_headers ? " 1\n" : " 0\n");
+	rec->start = out->len;
+	enlargeStringInfo(out, RELAY_HEADER_MAX);
+	out->len += RELAY_HEADER_MAX;
 	appendStringInfoString(out, rec->topic);
 	append_if(out, rec->key);
-	append_if(out, rec->value);
+}
+
+/*
+ * output.format=relay, after the value: the header bodies, then the E
+ * header written in its room and the bodies moved up against it (one
+ * memmove within ctx->out instead of a copy of the record).
+ */
+static void
+end_relay_record(LogicalDecodingContext *ctx, WalcastRecord *rec)
+{
+	DecoderState *state = ctx->output_plugin_private;
+	StringInfo	out = ctx->out;
+	int			vlen = has_value(rec) ? out->len - rec->value_start : -1;
+	char		header[RELAY_HEADER_MAX];
+	char	   *p = header;
+	char	   *body;
+
 	append_if(out, rec->newkey);
 	append_if(out, rec->oldkey);
+	*p++ = 'E';
+	*p++ = ' ';
+	put_number(&p, rec->relay_id, ' ');
+	put_number(&p, strlen(rec->topic), ' ');
+	put_number(&p, len_or_absent(rec->key), ' ');
+	put_number(&p, vlen, ' ');
+	put_number(&p, len_or_absent(rec->newkey), ' ');
+	put_number(&p, len_or_absent(rec->oldkey), ' ');
+	put_number(&p, rec->context_headers ? 1 : 0, '\n');
+	Assert(p - header <= RELAY_HEADER_MAX);
+	body = out->data + rec->start + RELAY_HEADER_MAX;
+	memmove(out->data + rec->start + (p - header), body,
+			out->data + out->len - body);
+	memcpy(out->data + rec->start, header, p - header);
+	out->len -= RELAY_HEADER_MAX - (p - header);
+	out->data[out->len] = '\0';
+
 	state->txn_has_records = true;
 	if (out->len >= state->opts.relay_batch_bytes &&
 		TransactionIdIsValid(state->txn.xid))
 	{
-		OutputPluginWrite(ctx, true);
+		write_message(ctx);
 		state->batch_open = false;
 	}
 }
 
 /*
- * Write one Kafka record in the chosen output format.
+ * Start writing one Kafka record in the chosen output format: everything
+ * before its value payload goes into ctx->out, then the value when it was
+ * built beforehand.  With value_inline the caller appends the payload to
+ * ctx->out, then calls walcast_record_end() (or walcast_record_abandon()).
  */
 void
-walcast_emit_record(LogicalDecodingContext *ctx, const WalcastRecord *rec)
+walcast_record_begin(LogicalDecodingContext *ctx, WalcastRecord *rec)
 {
 	DecoderState *state = ctx->output_plugin_private;
+	StringInfo	out = ctx->out;
 
 	state->txn_wrote = true;
+	rec->start = -1;
 	switch (state->opts.format)
 	{
 		case WC_FORMAT_VALUE:
-			if (rec->value == NULL)
+			/* one message per Kafka value: a tombstone writes nothing */
+			if (!has_value(rec))
 				return;
 			OutputPluginPrepareWrite(ctx, true);
-			append_document(ctx->out, state, rec->value_schema, rec->value);
-			OutputPluginWrite(ctx, true);
+			rec->start = out->len;
+			open_document(out, state, rec->value_schema);
 			break;
 		case WC_FORMAT_RECORD:
-			write_record_json(ctx, rec);
+			/* {"topic":..,"key":..,"value":..[,"headers":{..}]} */
+			OutputPluginPrepareWrite(ctx, true);
+			rec->start = out->len;
+			appendStringInfoString(out, "{\"topic\":");
+			json_append_cstring(out, rec->topic);
+			appendStringInfoString(out, ",\"key\":");
+			if (rec->key)
+			{
+				open_document(out, state, rec->key_schema);
+				appendBinaryStringInfo(out, rec->key->data, rec->key->len);
+				close_document(out, state);
+			}
+			else
+				appendStringInfoString(out, "null");
+			appendStringInfoString(out, ",\"value\":");
+			if (has_value(rec))
+				open_document(out, state, rec->value_schema);
+			else
+				appendStringInfoString(out, "null");
 			break;
 		case WC_FORMAT_RELAY:
-			write_relay_record(ctx, rec);
+			begin_relay_record(ctx, rec);
 			break;
 	}
+	rec->value_start = out->len;
+	append_if(out, rec->value);
+}
+
+/* Finish the record walcast_record_begin() started, and write it. */
+void
+walcast_record_end(LogicalDecodingContext *ctx, WalcastRecord *rec)
+{
+	DecoderState *state = ctx->output_plugin_private;
+	StringInfo	out = ctx->out;
+	bool		first = true;
+
+	switch (state->opts.format)
+	{
+		case WC_FORMAT_VALUE:
+			if (rec->start < 0)
+				return;
+			close_document(out, state);
+			write_message(ctx);
+			break;
+		case WC_FORMAT_RECORD:
+			if (has_value(rec))
+				close_document(out, state);
+			if (rec->newkey)
+				append_header_member(out, "__debezium.newkey", rec->newkey, &first);
+			if (rec->oldkey)
+				append_header_member(out, "__debezium.oldkey", rec->oldkey, &first);
+			appendStringInfoString(out, first ? "}" : "}}");
+			write_message(ctx);
+			break;
+		case WC_FORMAT_RELAY:
+			end_relay_record(ctx, rec);
+			break;
+	}
+}
+
+/*
+ * Drop a record walcast_record_begin() started: ctx->out is cut back to
+ * where the record began (in the relay format, records of the same batch
+ * before it stay), and nothing is written.
+ */
+void
+walcast_record_abandon(LogicalDecodingContext *ctx, WalcastRecord *rec)
+{
+	StringInfo	out = ctx->out;
+
+	if (rec->start < 0)
+		return;
+	out->len = rec->start;
+	out->data[out->len] = '\0';
+}
+
+/*
+ * An upper bound of what walcast_record_end() appends after the value
+ * payload: closing brackets, the primary-key headers (JSON-escaped in the
+ * record format: at most 6 bytes per byte), an E header's growth, and the
+ * C record that may close the message.
+ */
+Size
+walcast_record_tail_bytes(const DecoderState *state, const WalcastRecord *rec)
+{
+	Size		headers = (Size) Max(len_or_absent(rec->newkey), 0) +
+		Max(len_or_absent(rec->oldkey), 0);
+
+	if (state->opts.format == WC_FORMAT_RECORD)
+		headers *= 6;
+	return headers + 256;
+}
+
+/*
+ * Write one Kafka record whose value (or its absence) is built beforehand.
+ */
+void
+walcast_emit_record(LogicalDecodingContext *ctx, WalcastRecord *rec)
+{
+	walcast_record_begin(ctx, rec);
+	walcast_record_end(ctx, rec);
 }

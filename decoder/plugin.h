@@ -42,18 +42,28 @@ typedef struct DecoderTxn
 								 * txn_cxt */
 } DecoderTxn;
 
-/* One Kafka record, ready to be written in the output format. */
+/*
+ * One Kafka record, ready to be written in the output format.  Its value is
+ * either built beforehand (value) or, to hold no copy of a large event,
+ * written by the caller straight into ctx->out between
+ * walcast_record_begin() and walcast_record_end() (value_inline).
+ */
 typedef struct WalcastRecord
 {
 	const char *topic;
 	StringInfo	key;			/* payload, or NULL: null key */
-	StringInfo	value;			/* payload, or NULL: tombstone */
+	StringInfo	value;			/* payload, or NULL: tombstone or inline */
+	bool		value_inline;	/* the caller writes the value payload */
 	const char *key_schema;		/* with schemas.enable: key schema */
 	const char *value_schema;	/* with schemas.enable: value schema */
 	int		   *schema_id;		/* relay format: the schemas' id (0 = unsent) */
 	StringInfo	newkey;			/* __debezium.newkey header, or NULL */
 	StringInfo	oldkey;			/* __debezium.oldkey header, or NULL */
 	bool		context_headers;	/* Debezium's context headers apply */
+	/* set by walcast_record_begin() */
+	int			start;			/* offset in ctx->out, -1: nothing written */
+	int			value_start;	/* offset of the value payload */
+	int			relay_id;		/* relay format: the E record's schema id */
 } WalcastRecord;
 
 typedef struct DecoderState
@@ -79,9 +89,20 @@ typedef struct DecoderState
 	int			message_schema_id;	/* schemas of logical-message records */
 	int			txmeta_schema_id;	/* schemas of transaction records */
 	int			changes_unreported;	/* changes since the last progress report */
+	/* the event being built (event.c) */
+	Size		event_limit;	/* the length its buffer may reach */
+	bool		event_overflow; /* a value did not fit: it is not written */
 } DecoderState;
 
 extern void walcast_emit_record(struct LogicalDecodingContext *ctx,
-								const WalcastRecord *rec);
+								WalcastRecord *rec);
+extern void walcast_record_begin(struct LogicalDecodingContext *ctx,
+								 WalcastRecord *rec);
+extern void walcast_record_end(struct LogicalDecodingContext *ctx,
+							   WalcastRecord *rec);
+extern void walcast_record_abandon(struct LogicalDecodingContext *ctx,
+								   WalcastRecord *rec);
+extern Size walcast_record_tail_bytes(const DecoderState *state,
+									  const WalcastRecord *rec);
 
 #endif							/* DECODER_PLUGIN_H */

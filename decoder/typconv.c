@@ -474,6 +474,35 @@ walcast_typconv_init_column(WalcastColumn *col, Form_pg_attribute att,
 	return init_conv(&col->conv, &col->dbz, col->basetypid, typmod, modes);
 }
 
+/*
+ * The varlena of a non-null Datum, ready to read (VARDATA_ANY): the value
+ * itself when it is inline and not compressed, or an indirect pointer to
+ * such a value (what the reorder buffer hands over for a value it
+ * reassembled from TOAST chunks: read where it is, not copied); otherwise
+ * detoasted into a copy in the current memory context.  *copied says
+ * which.
+ */
+static struct varlena *
+detoast_value(Datum value, bool *copied)
+{
+	struct varlena *v = (struct varlena *) DatumGetPointer(value);
+
+	if (VARATT_IS_EXTERNAL_INDIRECT(v))
+	{
+		struct varatt_indirect redirect;
+
+		VARATT_EXTERNAL_GET_POINTER(redirect, v);
+		if (!VARATT_IS_EXTERNAL(redirect.pointer) &&
+			!VARATT_IS_COMPRESSED(redirect.pointer))
+		{
+			*copied = false;
+			return redirect.pointer;
+		}
+	}
+	*copied = VARATT_IS_EXTERNAL(v) || VARATT_IS_COMPRESSED(v);
+	return *copied ? detoast_attr(v) : v;
+}
+
 /* Append the server's text form of value, as a JSON string. */
 static void
 append_output_text(StringInfo out, const WalcastConv *cv, Datum value)
@@ -692,9 +721,12 @@ append_string(StringInfo out, const WalcastConv *cv, Datum value)
 		case BPCHAROID:
 		case JSONOID:
 			{
-				text	   *t = DatumGetTextPP(value);
+				bool		copied;
+				struct varlena *t = detoast_value(value, &copied);
 
 				json_append_string(out, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+				if (copied)
+					pfree(t);
 				break;
 			}
 		case NAMEOID:
@@ -760,10 +792,13 @@ append_value(StringInfo out, const WalcastConv *cv, Datum value,
 			break;
 		case DBZ_BYTES:
 			{
-				bytea	   *b = DatumGetByteaPP(value);
+				bool		copied;
+				struct varlena *b = detoast_value(value, &copied);
 
 				dbzvalue_append_binary(out, (unsigned char *) VARDATA_ANY(b),
 									   VARSIZE_ANY_EXHDR(b), modes);
+				if (copied)
+					pfree(b);
 				break;
 			}
 		case DBZ_UNKNOWN:
@@ -830,6 +865,87 @@ walcast_typconv_append(StringInfo out, const WalcastColumn *col, Datum value,
 		appendBinaryStringInfo(out, "null", 4);
 	else
 		append_value(out, &col->conv, value, modes);
+}
+
+/*
+ * No value's JSON is longer than this many times its stored size (a control
+ * character becomes \u00XX)...
+ */
+#define JSON_GROWTH_MAX 6
+/* ...but a jsonb's numbers may print much longer than they are stored... */
+#define JSONB_GROWTH_MAX 256
+/* ...and a numeric prints at most 147,455 digits, a sign and a point. */
+#define NUMERIC_JSON_MAX (148 * 1024)
+
+/*
+ * The exact JSON size of a text-like value converted without its output
+ * function (see append_string), or of a bytea; 0 for other types.
+ */
+static Size
+exact_json_size(const WalcastConv *cv, Datum value, const DbzModes *modes)
+{
+	struct varlena *v;
+	bool		copied;
+	Size		n;
+
+	if (cv->dbz->kind == DBZ_BYTES)
+		return dbzvalue_binary_length(toast_raw_datum_size(value) - VARHDRSZ,
+									  modes);
+	switch (cv->basetypid)
+	{
+		case TEXTOID:
+		case VARCHAROID:
+		case BPCHAROID:
+		case JSONOID:
+			v = detoast_value(value, &copied);
+			n = 2 + json_escaped_length(VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v));
+			if (copied)
+				pfree(v);
+			return n;
+		default:
+			return 0;
+	}
+}
+
+/*
+ * Would Debezium's JSON of a non-null varlena value of the column take at
+ * most room bytes?  Answered without converting it: a value is judged by
+ * JSON_GROWTH_MAX times its stored size (JSONB_GROWTH_MAX for a jsonb,
+ * whose numbers may print far longer than they are stored; a numeric by
+ * NUMERIC_JSON_MAX), or when that is over room, by its exact JSON size (text types, bytea) or the JSON size
+ * of its output function's text (the types converted through it).  Arrays,
+ * hstore and the extension types have no exact size here: over the bound,
+ * they count as too large.  May detoast, or call the output function, in
+ * the current memory context.
+ */
+bool
+walcast_typconv_fits(const WalcastColumn *col, Datum value,
+					 const DbzModes *modes, Size room)
+{
+	const WalcastConv *cv = &col->conv;
+	Size		raw = toast_raw_datum_size(value);
+	Size		exact;
+	char	   *s;
+
+	if (col->dbz.always_null)
+		return true;
+	if (cv->basetypid == NUMERICOID ? room >= NUMERIC_JSON_MAX :
+		raw <= room / (cv->basetypid == JSONBOID ? JSONB_GROWTH_MAX :
+					   JSON_GROWTH_MAX))
+		return true;
+	exact = exact_json_size(cv, value, modes);
+	if (exact > 0)
+		return exact <= room;
+	if (cv->dbz->kind == DBZ_ARRAY || cv->dbz->kind == DBZ_HSTORE ||
+		cv->dbz->kind == DBZ_GEOMETRY || cv->dbz->kind == DBZ_GEOGRAPHY ||
+		cv->dbz->kind == DBZ_DOUBLEVECTOR || cv->dbz->kind == DBZ_FLOATVECTOR ||
+		cv->dbz->kind == DBZ_SPARSEVECTOR)
+		return false;
+	/* the other varlena types print their output function's text */
+	s = OutputFunctionCall((FmgrInfo *) &cv->outfunc, value);
+	exact = 2 + json_escaped_length(s, strlen(s));
+	pfree(s);
+	return exact <= room;
 }
 
 /*

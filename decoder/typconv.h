@@ -65,6 +65,8 @@ extern void walcast_typconv_set_default(WalcastColumn *col, Relation rel,
 										const DbzModes *modes);
 extern void walcast_typconv_append(StringInfo out, const WalcastColumn *col,
 								   Datum value, const DbzModes *modes);
+extern bool walcast_typconv_fits(const WalcastColumn *col, Datum value,
+								 const DbzModes *modes, Size room);
 extern bool walcast_typconv_is_unchanged_toast(const WalcastColumn *col,
 											   Datum value);
 

@@ -363,6 +363,13 @@ dbzvalue_append_interval(StringInfo out, int32 months, int32 days, int64 us,
 	}
 }
 
+size_t
+dbzvalue_binary_length(size_t len, const DbzModes *modes)
+{
+	/* quoted hex, or quoted padded base64 */
+	return 2 + (modes->binary == DBZ_BINARY_HEX ? 2 * len : (len + 2) / 3 * 4);
+}
+
 void
 dbzvalue_append_binary(StringInfo out, const unsigned char *data, size_t len,
 					   const DbzModes *modes)

@@ -55,6 +55,8 @@ extern void dbzvalue_append_interval(StringInfo out, int32 months, int32 days,
 									 int64 us, const DbzModes *modes);
 extern void dbzvalue_append_binary(StringInfo out, const unsigned char *data,
 								   size_t len, const DbzModes *modes);
+/* The length of what dbzvalue_append_binary() appends for len bytes. */
+extern size_t dbzvalue_binary_length(size_t len, const DbzModes *modes);
 extern bool dbzvalue_append_decimal(StringInfo out, const char *text,
 									const DbzType *type,
 									const DbzModes *modes);

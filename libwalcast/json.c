@@ -55,6 +55,40 @@ append_u_escape(StringInfo out, unsigned int cu)
 }
 
 /*
+ * The length of json_append_escaped's output for s, without writing it:
+ * lets a caller check the size of a large value before appending it.
+ */
+size_t
+json_escaped_length(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *) s;
+	const unsigned char *end = p + len;
+	size_t		n = 0;
+
+	while (p < end)
+	{
+		unsigned char c = *p;
+		size_t		in = 1;
+
+		if (likely(!needs_escape(c)))
+			n += 1;
+		else if (c >= 0xF0)
+		{
+			/* a supplementary character: two \u escapes */
+			in = Min(4, end - p);
+			n += in == 4 ? 12 : in;
+		}
+		else if (c == '"' || c == '\\' || c == '\b' || c == '\t' ||
+				 c == '\n' || c == '\f' || c == '\r')
+			n += 2;
+		else
+			n += 6;
+		p += in;
+	}
+	return n;
+}
+
+/*
  * Append the JSON-escaped form of s without quotes.
  */
 void

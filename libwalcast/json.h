@@ -27,6 +27,8 @@ extern void json_append_string(StringInfo out, const char *s, size_t len);
 extern void json_append_cstring(StringInfo out, const char *s);
 /* Append the escaped text without the surrounding quotes. */
 extern void json_append_escaped(StringInfo out, const char *s, size_t len);
+/* The length of the escaped text of s, without the quotes. */
+extern size_t json_escaped_length(const char *s, size_t len);
 /* Append "name": (quoted, escaped, with the colon). */
 extern void json_append_key(StringInfo out, const char *name);
 extern void json_append_int64(StringInfo out, int64 v);

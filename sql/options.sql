@@ -17,6 +17,8 @@ SELECT data FROM pg_logical_slot_peek_changes('regression_slot', NULL, NULL, 'ti
 SELECT data FROM pg_logical_slot_peek_changes('regression_slot', NULL, NULL, 'binary.handling.mode', 'base32');
 SELECT data FROM pg_logical_slot_peek_changes('regression_slot', NULL, NULL, 'interval.handling.mode', 'iso');
 SELECT data FROM pg_logical_slot_peek_changes('regression_slot', NULL, NULL, 'hstore.handling.mode', 'text');
+SELECT data FROM pg_logical_slot_peek_changes('regression_slot', NULL, NULL, 'event.processing.failure.handling.mode', 'ignore');
+SELECT data FROM pg_logical_slot_peek_changes('regression_slot', NULL, NULL, 'walcast.testing.max.message.bytes', '1000');
 SELECT data FROM pg_logical_slot_peek_changes('regression_slot', NULL, NULL, 'money.fraction.digits', '-1');
 SELECT data FROM pg_logical_slot_peek_changes('regression_slot', NULL, NULL, 'money.fraction.digits', 'two');
 SELECT data FROM pg_logical_slot_peek_changes('regression_slot', NULL, NULL, 'relay.batch.bytes', '99999999999');
@@ -50,6 +52,8 @@ SELECT data::json->'value'->'after' AS after FROM pg_logical_slot_peek_changes('
 SELECT count(*) FROM pg_logical_slot_peek_changes('regression_slot', NULL, NULL, 'skipped.operations', ' c , u ');
 -- options are case-sensitive names with case-insensitive enumeration values
 SELECT data FROM pg_logical_slot_peek_changes('regression_slot', NULL, NULL, 'include.volatile', '0', 'schemas.enable', '0', 'decimal.handling.mode', 'STRING');
+-- (events too large to be written: t/032)
+SELECT data FROM pg_logical_slot_peek_changes('regression_slot', NULL, NULL, 'include.volatile', '0', 'schemas.enable', '0', 'event.processing.failure.handling.mode', 'Warn', 'walcast.testing.max.message.bytes', '1024');
 SELECT data FROM pg_logical_slot_peek_changes('regression_slot', NULL, NULL, 'Schemas.Enable', '0');
 
 SELECT 'stop' FROM pg_drop_replication_slot('regression_slot');

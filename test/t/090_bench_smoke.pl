@@ -1,7 +1,8 @@
 # Copyright (c) walcast contributors
 
 # Smoke test of the benchmark (test/bench/run): at a tiny scale it builds its
-# private instances, decodes workload (a) with every plugin both ways, sends
+# private instances, decodes workload (a) with every plugin both ways and
+# the 400-column workload (w) with pgoutput and walcast, sends
 # it through walcast-relay into a real Kafka broker (lz4 and uncompressed)
 # and through a bare kcat producer (the broker's ingest ceiling), measures
 # latency under a short pgbench run (workload b), and writes the results
@@ -39,7 +40,7 @@ my @cmd = (
 	$run, '--scale', '0.001', '--repeat', '1', '--out', $out,
 	'--oltp-rate', '100', '--oltp-seconds', '2', '--oltp-warmup', '0',
 	'--dbz-poll-ms', '10');
-push @cmd, '--suites', 'decoder' unless $with_kafka;
+push @cmd, '--suites', 'decoder,wide' unless $with_kafka;
 push @cmd, '--no-debezium' unless $with_dbz;
 
 my ($stdout, $stderr);
@@ -65,7 +66,10 @@ sub tables
 		my @cells = map { s/^\s+|\s+$//gr } split /\|/, $line;
 		shift @cells;    # before the first "|"
 		next if $cells[0] eq 'path' || $cells[0] eq 'target (design.md)';
-		my $key = $section eq 'decoder' ? "$cells[0]/$cells[1]" : $cells[0];
+		my $key =
+		  $section eq 'decoder' || $section eq 'wide'
+		  ? "$cells[0]/$cells[1]"
+		  : $cells[0];
 		$t{$section}{$key} = \@cells;
 	}
 	return \%t;
@@ -95,6 +99,31 @@ for my $path ('walcast schemas on', 'walcast schemas off', 'walcast relay')
 		my $row = $rows->{"$path/$method"};
 		ok($row && ($row->[2] =~ /^\d+\.\d+/ || $row->[2] =~ /^skipped: \S/),
 			"decoder table has a measured or skipped row for $path $method");
+	}
+}
+
+# The wide table: pgoutput as the baseline, walcast's paths with ratios.
+my $wide = $t->{wide} // {};
+for my $method ('stream', 'peek')
+{
+	my $base = $wide->{"pgoutput/$method"};
+	ok($base, "wide table has a row for pgoutput $method");
+	next unless $base;
+	like($base->[5], qr/^[1-9]\d*$/, "wide: pgoutput $method has output bytes");
+	is($base->[6], '1.00', "wide: pgoutput $method is its own baseline");
+	for my $path ('walcast schemas on', 'walcast schemas off', 'walcast relay')
+	{
+		my $row = $wide->{"$path/$method"};
+		my ($skipped) = grep { m{^\Q$path\E/skipped: \S} } keys %$wide;
+		if (!$row && $skipped)
+		{
+			pass("wide: $path $method skipped with a reason");
+			next;
+		}
+		ok($row, "wide table has a row for $path $method");
+		next unless $row;
+		like($row->[6], qr/^\d+\.\d\d$/, "wide: $path $method has a wall ratio");
+		like($row->[7], qr/^(\d+\.\d\d)?$/, "wide: $path $method has a CPU ratio or none");
 	}
 }
 

@@ -1,9 +1,10 @@
 /*-------------------------------------------------------------------------
  *
  * encode_test.c
- *	  Unit tests for libwalcast/encode.c, printing TAP
+ *	  Unit tests for libwalcast/encode.c (and json.c's escaped length),
+ *	  printing TAP
  *
- * A frontend program linked with libwalcast/encode.o, libpgcommon and
+ * A frontend program linked with libwalcast/encode.o, json.o, libpgcommon and
  * libpgport; test/t/005_unit_encode.pl runs it under prove.  Expected
  * values come from the Java behaviour walcast must match: JDK 19+
  * Double/Float.toString, BigInteger.toByteArray and java.util.HashMap
@@ -21,6 +22,7 @@
 #include <math.h>
 
 #include "libwalcast/encode.h"
+#include "libwalcast/json.h"
 
 static int	test_count = 0;
 static int	fail_count = 0;
@@ -650,6 +652,50 @@ test_java_hash(void)
 	check_order(tables, 0, "", "HashMap order of no keys");
 }
 
+/*
+ * json_escaped_length() must give exactly the length json_append_escaped()
+ * writes (the decoder checks the size of a large value with it): random
+ * strings of plain, escaped and control characters, two-byte and four-byte
+ * UTF-8, and a four-byte sequence cut short at the end.
+ */
+static void
+test_json_escaped_length(void)
+{
+	static const char *const pieces[] = {
+		"a", "\"", "\\", "\n", "\t", "\r", "\b", "\f", "\x01", "\x1f",
+		"\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80", " "
+	};
+	StringInfoData in;
+	StringInfoData out;
+	bool		all = true;
+
+	initStringInfo(&in);
+	initStringInfo(&out);
+	for (int i = 0; i < 3000; i++)
+	{
+		int			n = rng_next() % 40;
+
+		resetStringInfo(&in);
+		resetStringInfo(&out);
+		for (int j = 0; j < n; j++)
+			appendStringInfoString(&in, pieces[rng_next() % lengthof(pieces)]);
+		/* a truncated four-byte sequence at the end, now and then */
+		if (i % 7 == 0)
+			appendBinaryStringInfo(&in, "\xf0\x9f\x98", 1 + rng_next() % 3);
+		json_append_escaped(&out, in.data, in.len);
+		if (json_escaped_length(in.data, in.len) != (size_t) out.len)
+		{
+			all = false;
+			printf("# length %zu, escaped %d bytes\n",
+				   json_escaped_length(in.data, in.len), out.len);
+			break;
+		}
+	}
+	ok(all, "json_escaped_length is the length json_append_escaped writes");
+	pfree(in.data);
+	pfree(out.data);
+}
+
 int
 main(void)
 {
@@ -659,6 +705,7 @@ main(void)
 	test_decimal_examples();
 	test_decimal_random();
 	test_java_hash();
+	test_json_escaped_length();
 	printf("1..%d\n", test_count);
 	if (fail_count > 0)
 		printf("# %d of %d tests failed\n", fail_count, test_count);
