@@ -32,6 +32,7 @@
 #include <signal.h>
 
 #include "common/logging.h"
+#include "fe_utils/option_utils.h"
 #include "libwalcast/version.h"
 #include "getopt_long.h"
 
@@ -48,6 +49,9 @@
 #define RELAY_ENDPOS_FLUSH_MS		60000
 #define RELAY_BROKER_CHECK_MS		10000
 #define RELAY_MAX_WAIT_MS			1000
+#define RELAY_END_COPY_TIMEOUT_MS	10000
+/* Least time between status updates sent because the position moved. */
+#define RELAY_CONFIRM_STATUS_MS		1000
 
 /* Why run_stream returned. */
 typedef enum RelayStop
@@ -80,6 +84,9 @@ typedef struct Relay
 	RouteEvent	event;
 	XLogRecPtr	written_lsn;	/* received and handed to the producer */
 	int64		last_status_us; /* when the last status update went out */
+	XLogRecPtr	last_sent_flush;	/* flush position of that update */
+	int64		last_receive_us;	/* when the server last sent anything */
+	bool		ping_sent;		/* asked for a reply since then */
 	bool		endpos_reached;
 	bool		paused;			/* waiting for queue space */
 } Relay;
@@ -113,6 +120,9 @@ usage(void)
 		   "                         pass option NAME to the walcast plugin\n");
 	printf("      --progress-interval=SECS\n"
 		   "                         time between progress lines (default: 10; 0 disables)\n");
+	printf("      --receive-timeout=SECS\n"
+		   "                         reconnect when the server sends nothing for SECS\n"
+		   "                         (default: 60; 0 disables)\n");
 	printf("  -s, --status-interval=SECS\n"
 		   "                         time between status packets sent to server (default: 10)\n");
 	printf("  -S, --slot=SLOTNAME    name of the logical replication slot (default: \"%s\")\n",
@@ -143,19 +153,15 @@ usage_error(const char *fmt, const char *arg)
 	exit(1);
 }
 
-/* Parse a number of seconds into milliseconds. */
+/* Parse a number of seconds into milliseconds, as pg_recvlogical's -s. */
 static int
 parse_secs(const char *arg, const char *flag)
 {
-	int64		v;
+	int			secs;
 
-	if (!config_parse_int(arg, 0, INT_MAX / 1000, &v))
-	{
-		pg_log_error("invalid value \"%s\" for option %s", arg, flag);
-		pg_log_error_hint("Try \"%s --help\" for more information.", progname);
+	if (!option_parse_int(arg, flag, 0, INT_MAX / 1000, &secs))
 		exit(1);
-	}
-	return (int) v * 1000;
+	return secs * 1000;
 }
 
 static XLogRecPtr
@@ -235,9 +241,24 @@ apply_flag(RelayConfig *f, int c, const char *arg)
 		case 5:
 			f->progress_interval_ms = parse_secs(arg, "--progress-interval");
 			break;
+		case 7:
+			f->receive_timeout_ms = parse_secs(arg, "--receive-timeout");
+			break;
 		case 6:
-			if (!config_parse_int(arg, 1024 * 1024, INT64CONST(1) << 40, &v))
-				usage_error("invalid value \"%s\" for option --max-queue-bytes (at least 1048576)", arg);
+			/* option_parse_int's messages; the range does not fit an int */
+			if (!config_parse_int(arg, -PG_INT64_MAX, PG_INT64_MAX, &v))
+			{
+				pg_log_error("invalid value \"%s\" for option %s", arg,
+							 "--max-queue-bytes");
+				exit(1);
+			}
+			if (v < RELAY_MIN_QUEUE_BYTES || v > RELAY_MAX_QUEUE_BYTES)
+			{
+				pg_log_error("%s must be in range " INT64_FORMAT ".." INT64_FORMAT,
+							 "--max-queue-bytes", RELAY_MIN_QUEUE_BYTES,
+							 RELAY_MAX_QUEUE_BYTES);
+				exit(1);
+			}
 			f->max_queue_bytes = v;
 			break;
 		default:
@@ -271,6 +292,7 @@ parse_args(Relay *relay, int argc, char **argv)
 		{"no-loop", no_argument, NULL, 4},
 		{"progress-interval", required_argument, NULL, 5},
 		{"max-queue-bytes", required_argument, NULL, 6},
+		{"receive-timeout", required_argument, NULL, 7},
 		{NULL, 0, NULL, 0}
 	};
 	RelayConfig flags;
@@ -308,15 +330,41 @@ on_delivery(void *arg, uint64 seq, bool ok)
 	ack_delivered(&relay->ack, seq, ok);
 }
 
-/* Send a status update now: flush = the acknowledged position only. */
+/*
+ * Send a status update now: flush = the acknowledged position only.
+ * reply_requested asks the server for a keepalive in answer.
+ */
 static bool
-send_status(Relay *relay, int64 now_us)
+send_status(Relay *relay, int64 now_us, bool reply_requested)
 {
 	XLogRecPtr	flush = ack_confirmed_lsn(&relay->ack);
 
 	relay->last_status_us = now_us;
+	relay->last_sent_flush = flush;
 	return stream_send_status(&relay->stream,
-							  Max(relay->written_lsn, flush), flush);
+							  Max(relay->written_lsn, flush), flush,
+							  reply_requested);
+}
+
+/*
+ * Is a status update due?  Every --status-interval, and also soon after
+ * the acknowledged position moves (at most once per RELAY_CONFIRM_STATUS_MS):
+ * the slot replays everything after the last position the server was told,
+ * so a relay that is killed replays about one second of changes instead of
+ * a whole status interval.  --status-interval=0 turns off both.
+ */
+static bool
+status_due(Relay *relay, int64 now)
+{
+	int64		interval_us = relay->cfg.status_interval_ms * INT64CONST(1000);
+	int64		since = now - relay->last_status_us;
+
+	if (interval_us <= 0)
+		return false;
+	if (since >= interval_us)
+		return true;
+	return ack_confirmed_lsn(&relay->ack) > relay->last_sent_flush &&
+		since >= Min(interval_us, RELAY_CONFIRM_STATUS_MS * INT64CONST(1000));
 }
 
 /* Status updates and progress lines that are due. */
@@ -330,9 +378,49 @@ periodic_work(Relay *relay)
 		now - relay->metrics.last_report_us >= cfg->progress_interval_ms * INT64CONST(1000))
 		metrics_report(&relay->metrics, now, ack_confirmed_lsn(&relay->ack),
 					   producer_queue_len(&relay->producer), relay->paused);
-	if (cfg->status_interval_ms > 0 &&
-		now - relay->last_status_us >= cfg->status_interval_ms * INT64CONST(1000))
-		return send_status(relay, now);
+	if (status_due(relay, now))
+		return send_status(relay, now, false);
+	return true;
+}
+
+/* Something arrived from the server: the receive timeout starts again. */
+static void
+note_receive(Relay *relay)
+{
+	relay->last_receive_us = stream_now_us();
+	relay->ping_sent = false;
+}
+
+/*
+ * The receive timeout (--receive-timeout), as the walreceiver's
+ * wal_receiver_timeout: when the server has sent nothing, neither data nor
+ * keepalive, for half the timeout, ask it for a reply; when it stays
+ * silent for the whole timeout, the connection is taken as dead.  An idle
+ * walsender sends keepalives only when it waits for a reply, so the ping
+ * keeps a healthy idle connection from timing out.  Returns false when the
+ * connection is to be dropped.
+ */
+static bool
+check_receive_timeout(Relay *relay)
+{
+	int			timeout_ms = relay->cfg.receive_timeout_ms;
+	int64		silent_us = stream_now_us() - relay->last_receive_us;
+
+	if (timeout_ms <= 0)
+		return true;
+	if (silent_us >= timeout_ms * INT64CONST(1000))
+	{
+		pg_log_error("terminating the replication connection due to timeout");
+		pg_log_error_detail("Nothing was received from the server for %d ms.",
+							timeout_ms);
+		pg_log_error_hint("Check the server and the network; raise --receive-timeout (relay.receive.timeout.ms) if the server is often this slow.");
+		return false;
+	}
+	if (silent_us >= timeout_ms * INT64CONST(500) && !relay->ping_sent)
+	{
+		relay->ping_sent = true;
+		return send_status(relay, stream_now_us(), true);
+	}
 	return true;
 }
 
@@ -441,7 +529,10 @@ wait_for_input(Relay *relay)
 	if (rc > 0 && fds[1].revents)
 		producer_poll(&relay->producer, 0);
 	if (rc > 0 && fds[0].revents)
+	{
+		note_receive(relay);
 		return stream_consume(&relay->stream);
+	}
 	return true;
 }
 
@@ -461,7 +552,7 @@ handle_keepalive(Relay *relay, const StreamMessage *msg)
 		msg->wal_end_lsn >= relay->cfg.endpos)
 		relay->endpos_reached = true;
 	if (msg->reply_requested)
-		return send_status(relay, stream_now_us());
+		return send_status(relay, stream_now_us(), false);
 	return true;
 }
 
@@ -513,7 +604,11 @@ run_stream(Relay *relay)
 			return RELAY_STOP_ENDPOS;
 		if (relay->have_message)
 		{
-			MessageStatus st = process_message(relay);
+			MessageStatus st;
+
+			/* busy with what came: not waiting for the server */
+			note_receive(relay);
+			st = process_message(relay);
 
 			if (st == MESSAGE_ERROR)
 				return RELAY_STOP_ERROR;
@@ -538,7 +633,7 @@ run_stream(Relay *relay)
 					return RELAY_STOP_CONN_LOST;
 				break;
 			case STREAM_READ_WOULD_BLOCK:
-				if (!wait_for_input(relay))
+				if (!check_receive_timeout(relay) || !wait_for_input(relay))
 					return RELAY_STOP_CONN_LOST;
 				break;
 			case STREAM_READ_END:
@@ -569,6 +664,7 @@ open_stream(Relay *relay, bool startup)
 				LSN_FORMAT_ARGS(ack_confirmed_lsn(&relay->ack)),
 				relay->producer.rk ? "Kafka" : "standard output");
 	relay->last_status_us = stream_now_us();
+	note_receive(relay);
 	return STREAM_OPEN_OK;
 }
 
@@ -647,8 +743,8 @@ shutdown_relay(Relay *relay, int code, int flush_ms)
 	}
 	if (relay->stream.conn && relay->stream.copying)
 	{
-		send_status(relay, stream_now_us());
-		stream_end_copy(&relay->stream);
+		send_status(relay, stream_now_us(), false);
+		stream_end_copy(&relay->stream, RELAY_END_COPY_TIMEOUT_MS);
 	}
 	stream_close(&relay->stream);
 	producer_destroy(&relay->producer);
