@@ -172,7 +172,66 @@ is_kafka(RelayConfig *cfg, const char *name, const char *want,
 static void
 test_properties_java(void)
 {
+	static const struct
+	{
+		const char *name;
+		const char *want;
+		const char *test;
+	}			cases[] =
+	{
+		{"trail", "v  \t",
+		"trailing blanks of a value kept"},
+		{"crlf", "one,two",
+		"continuation on a CRLF file"},
+		{"cr1", "x",
+		"CR alone ends a line (1)"},
+		{"cr2", "y",
+		"CR alone ends a line (2)"},
+		{"join", "a b",
+		"continuation: blanks before the backslash kept, the next line's indent dropped"},
+		{"even", "a\\",
+		"an even number of backslashes does not continue"},
+		{"after", "h",
+		"... and the next line is a line of its own"},
+		{"notcomment", "1",
+		"a comment line is never continued"},
+		{"hash", "a#b",
+		"a continuation line starting with # is no comment"},
+		{"sp1", "v",
+		"blanks around '='"},
+		{"sp2", "v",
+		"':' separator"},
+		{"sp3", "v",
+		"blank separator"},
+		{"sp4", "=v",
+		"only the first '=' separates"},
+		{"sp5", "= v",
+		"blanks, one '=', blanks; then the value"},
+		{"sp6", "=v",
+		"blank then ':' is one separator"},
+		{"k=x", "y",
+		"escaped '=' in a key"},
+		{"k y", "z",
+		"escaped blank in a key"},
+		{"esc", "\t\n\r\fz\\=",
+		"escapes \\t \\n \\r \\f, others stand for themselves"},
+		{"u", "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80",
+		"\\uXXXX, and a surrogate pair as one character"},
+		{"empty", "",
+		"empty value"},
+		{"bare", "",
+		"key without separator: empty value"},
+		{"blankcont", "a",
+		"a blank continuation line ends the value"},
+		{"next", "b",
+		"... and the next line is read"},
+		{"ff", "w",
+		"form feed is a blank"},
+		{"eof", "end",
+		"a backslash at the end of the file is dropped"},
+	};
 	RelayConfig cfg;
+	int			i;
 
 	tap_ok(parse(&cfg,
 				 "kafka.trail=v  \t\n"
@@ -200,33 +259,8 @@ test_properties_java(void)
 				 "\f kafka.ff\f=\fw\n"
 				 "kafka.eof=end\\"),
 		   "Java properties cases parse");
-	is_kafka(&cfg, "trail", "v  \t", "trailing blanks of a value kept");
-	is_kafka(&cfg, "crlf", "one,two", "continuation on a CRLF file");
-	is_kafka(&cfg, "cr1", "x", "CR alone ends a line (1)");
-	is_kafka(&cfg, "cr2", "y", "CR alone ends a line (2)");
-	is_kafka(&cfg, "join", "a b",
-			 "continuation: blanks before the backslash kept, the next line's indent dropped");
-	is_kafka(&cfg, "even", "a\\", "an even number of backslashes does not continue");
-	is_kafka(&cfg, "after", "h", "... and the next line is a line of its own");
-	is_kafka(&cfg, "notcomment", "1", "a comment line is never continued");
-	is_kafka(&cfg, "hash", "a#b", "a continuation line starting with # is no comment");
-	is_kafka(&cfg, "sp1", "v", "blanks around '='");
-	is_kafka(&cfg, "sp2", "v", "':' separator");
-	is_kafka(&cfg, "sp3", "v", "blank separator");
-	is_kafka(&cfg, "sp4", "=v", "only the first '=' separates");
-	is_kafka(&cfg, "sp5", "= v", "blanks, one '=', blanks; then the value");
-	is_kafka(&cfg, "sp6", "=v", "blank then ':' is one separator");
-	is_kafka(&cfg, "k=x", "y", "escaped '=' in a key");
-	is_kafka(&cfg, "k y", "z", "escaped blank in a key");
-	is_kafka(&cfg, "esc", "\t\n\r\fz\\=", "escapes \\t \\n \\r \\f, others stand for themselves");
-	is_kafka(&cfg, "u", "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80",
-			 "\\uXXXX, and a surrogate pair as one character");
-	is_kafka(&cfg, "empty", "", "empty value");
-	is_kafka(&cfg, "bare", "", "key without separator: empty value");
-	is_kafka(&cfg, "blankcont", "a", "a blank continuation line ends the value");
-	is_kafka(&cfg, "next", "b", "... and the next line is read");
-	is_kafka(&cfg, "ff", "w", "form feed is a blank");
-	is_kafka(&cfg, "eof", "end", "a backslash at the end of the file is dropped");
+	for (i = 0; i < lengthof(cases); i++)
+		is_kafka(&cfg, cases[i].name, cases[i].want, cases[i].test);
 	config_free(&cfg);
 
 	tap_ok(!parse(&cfg, "kafka.x=\\u00g1\n"), "non-hex \\u escape is an error");
