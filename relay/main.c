@@ -57,6 +57,7 @@
 typedef enum RelayStop
 {
 	RELAY_STOP_SIGNAL,			/* SIGINT or SIGTERM */
+	RELAY_STOP_RELOAD,			/* SIGHUP: restart with the configuration */
 	RELAY_STOP_ENDPOS,			/* --endpos reached */
 	RELAY_STOP_ERROR,			/* cannot go on: exit 1 */
 	RELAY_STOP_CONN_LOST		/* the stream broke: reconnect */
@@ -72,7 +73,8 @@ typedef enum MessageStatus
 
 typedef struct Relay
 {
-	RelayConfig cfg;
+	RelayConfig cfg;			/* in effect: the file's, then the flags' */
+	RelayConfig flags;			/* the command line's, kept for SIGHUP */
 	ReplicationStream stream;
 	Producer	producer;
 	AckTracker	ack;
@@ -93,11 +95,18 @@ typedef struct Relay
 
 static const char *progname;
 static volatile sig_atomic_t stop_requested = false;
+static volatile sig_atomic_t reload_requested = false;
 
 static void
 handle_stop_signal(int signum)
 {
 	stop_requested = true;
+}
+
+static void
+handle_reload_signal(int signum)
+{
+	reload_requested = true;
 }
 
 static void
@@ -141,7 +150,8 @@ usage(void)
 	printf("  -h, --host=HOSTNAME    database server host or socket directory\n");
 	printf("  -p, --port=PORT        database server port number\n");
 	printf("  -U, --username=NAME    connect as specified database user\n");
-	printf("\nExit status: 0 after SIGINT, SIGTERM or --endpos; 1 on any error.\n");
+	printf("\nSIGHUP reloads the configuration (the session restarts with it).\n");
+	printf("Exit status: 0 after SIGINT, SIGTERM or --endpos; 1 on any error.\n");
 	printf("\nReport bugs at <https://github.com/walcast/walcast/issues>.\n");
 }
 
@@ -267,6 +277,29 @@ apply_flag(RelayConfig *f, int c, const char *arg)
 	}
 }
 
+/*
+ * Read the configuration file named by flags (if any) into cfg, merge the
+ * flags over it and finish it.  False after logging an error; cfg is then
+ * freed.
+ */
+static bool
+load_config(RelayConfig *cfg, const RelayConfig *flags)
+{
+	bool		ok;
+
+	config_init(cfg);
+	ok = flags->config_file == NULL ||
+		config_load_file(cfg, flags->config_file);
+	if (ok)
+	{
+		config_merge(cfg, flags);
+		ok = config_finish(cfg);
+	}
+	if (!ok)
+		config_free(cfg);
+	return ok;
+}
+
 /* Parse argv and the configuration file into relay->cfg (flags win). */
 static void
 parse_args(Relay *relay, int argc, char **argv)
@@ -295,24 +328,18 @@ parse_args(Relay *relay, int argc, char **argv)
 		{"receive-timeout", required_argument, NULL, 7},
 		{NULL, 0, NULL, 0}
 	};
-	RelayConfig flags;
 	int			c;
 
-	config_init(&flags);
-	config_init(&relay->cfg);
+	config_init(&relay->flags);
 	while ((c = getopt_long(argc, argv, "b:c:d:E:h:I:o:p:s:S:U:vX:",
 							long_options, NULL)) != -1)
-		apply_flag(&flags, c, optarg);
+		apply_flag(&relay->flags, c, optarg);
 	if (optind < argc)
 		usage_error("too many command-line arguments (first is \"%s\")",
 					argv[optind]);
-	if (flags.verbose >= 2)
+	if (relay->flags.verbose >= 2)
 		pg_logging_increase_verbosity();
-	if (flags.config_file && !config_load_file(&relay->cfg, flags.config_file))
-		exit(1);
-	config_merge(&relay->cfg, &flags);
-	config_free(&flags);
-	if (!config_finish(&relay->cfg))
+	if (!load_config(&relay->cfg, &relay->flags))
 		exit(1);
 }
 
@@ -596,6 +623,8 @@ run_stream(Relay *relay)
 	{
 		if (stop_requested)
 			return RELAY_STOP_SIGNAL;
+		if (reload_requested)
+			return RELAY_STOP_RELOAD;
 		if (relay->producer.fatal || relay->ack.failed)
 			return RELAY_STOP_ERROR;
 		if (!periodic_work(relay))
@@ -725,28 +754,94 @@ reconnect(Relay *relay)
 }
 
 /*
- * Stop in librdkafka's and bottledwater's order: stop reading, flush Kafka
- * within a bound, report what is undelivered, send a final status with only
- * acknowledged positions, end the copy, close.  Returns the exit code.
+ * End a session in librdkafka's and bottledwater's order: stop reading,
+ * flush Kafka within a bound, report what is undelivered, send a final
+ * status with only acknowledged positions, end the copy and wait for the
+ * server to end it too (so the slot has the position), close.  Returns the
+ * number of messages left undelivered.
  */
 static int
-shutdown_relay(Relay *relay, int code, int flush_ms)
+end_session(Relay *relay, int flush_ms)
 {
 	int			left = producer_flush(&relay->producer, flush_ms);
 
 	if (left > 0)
-	{
 		pg_log_warning("%d messages were not delivered; the slot sends them again on the next run",
 					   left);
-		if (code == 0 && relay->endpos_reached)
-			code = 1;
-	}
-	if (relay->stream.conn && relay->stream.copying)
-	{
-		send_status(relay, stream_now_us(), false);
+	if (relay->stream.conn && relay->stream.copying &&
+		send_status(relay, stream_now_us(), false))
 		stream_end_copy(&relay->stream, RELAY_END_COPY_TIMEOUT_MS);
-	}
 	stream_close(&relay->stream);
+	return left;
+}
+
+/* Set up the producer for relay->cfg and check the brokers. */
+static bool
+start_producer(Relay *relay)
+{
+	if (producer_init(&relay->producer, &relay->cfg, on_delivery, relay) &&
+		producer_check_brokers(&relay->producer, RELAY_BROKER_CHECK_MS))
+		return true;
+	producer_destroy(&relay->producer);
+	return false;
+}
+
+/*
+ * SIGHUP: read the configuration file again and, when it is valid, restart
+ * with it in this process: end the session as at a clean stop (Kafka
+ * flushed, final status applied), make a new producer, and stream again
+ * from the position just confirmed.  So every setting takes effect, and
+ * nothing is sent twice unless Kafka did not deliver within the flush
+ * bound.  An invalid file, or a producer the new settings cannot make,
+ * leaves the current configuration in effect.  Returns false when the
+ * relay cannot go on (logged).
+ */
+static bool
+reload_config(Relay *relay)
+{
+	RelayConfig old;
+	RelayConfig cfg;
+
+	reload_requested = false;
+	pg_log_info("received SIGHUP; reloading the configuration");
+	if (!load_config(&cfg, &relay->flags))
+	{
+		pg_log_info("configuration not reloaded; the current one stays in effect");
+		return true;
+	}
+	end_session(relay, RELAY_SHUTDOWN_FLUSH_MS);
+	reset_session(relay);
+	producer_destroy(&relay->producer);
+	old = relay->cfg;			/* nothing keeps pointers into a RelayConfig */
+	relay->cfg = cfg;
+	if (start_producer(relay))
+		config_free(&old);
+	else
+	{
+		pg_log_info("configuration not reloaded; restarting with the previous one");
+		config_free(&relay->cfg);
+		relay->cfg = old;
+		if (!start_producer(relay))
+			return false;
+	}
+	switch (open_stream(relay, false))
+	{
+		case STREAM_OPEN_OK:
+			return true;
+		case STREAM_OPEN_RETRY:
+			return reconnect(relay);
+		case STREAM_OPEN_FATAL:
+			break;
+	}
+	return false;
+}
+
+/* Stop for good: end the session, release everything.  The exit code. */
+static int
+shutdown_relay(Relay *relay, int code, int flush_ms)
+{
+	if (end_session(relay, flush_ms) > 0 && code == 0 && relay->endpos_reached)
+		code = 1;
 	producer_destroy(&relay->producer);
 	pg_log_info("stopped; confirmed position %X/%X",
 				LSN_FORMAT_ARGS(ack_confirmed_lsn(&relay->ack)));
@@ -754,6 +849,7 @@ shutdown_relay(Relay *relay, int code, int flush_ms)
 	ack_free(&relay->ack);
 	pg_free(relay->stream.dbname);
 	config_free(&relay->cfg);
+	config_free(&relay->flags);
 	return code;
 }
 
@@ -768,6 +864,7 @@ create_slot_only(Relay *relay)
 	stream_close(&relay->stream);
 	pg_free(relay->stream.dbname);
 	config_free(&relay->cfg);
+	config_free(&relay->flags);
 	return st == STREAM_OPEN_OK ? 0 : 1;
 }
 
@@ -781,6 +878,8 @@ setup_signals(void)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = handle_reload_signal;
+	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 }
 
@@ -803,6 +902,11 @@ run(Relay *relay)
 				return shutdown_relay(relay, 0, RELAY_ENDPOS_FLUSH_MS);
 			case RELAY_STOP_ERROR:
 				return shutdown_relay(relay, 1, RELAY_SHUTDOWN_FLUSH_MS);
+			case RELAY_STOP_RELOAD:
+				if (!reload_config(relay))
+					return shutdown_relay(relay, stop_requested ? 0 : 1,
+										  RELAY_SHUTDOWN_FLUSH_MS);
+				break;
 			case RELAY_STOP_CONN_LOST:
 				if (relay->cfg.no_loop)
 				{
@@ -843,8 +947,7 @@ main(int argc, char **argv)
 	ack_init(&relay.ack);
 	route_session_init(&relay.route);
 	metrics_init(&relay.metrics, stream_now_us());
-	if (!producer_init(&relay.producer, &relay.cfg, on_delivery, &relay) ||
-		!producer_check_brokers(&relay.producer, RELAY_BROKER_CHECK_MS))
+	if (!start_producer(&relay))
 		exit(1);
 	if (open_stream(&relay, true) != STREAM_OPEN_OK)
 	{
