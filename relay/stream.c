@@ -188,6 +188,27 @@ connect_verbose(const char **keys, const char **vals, int timeout_s,
 	return conn;
 }
 
+/*
+ * Remove the "LOCATION:  function, file:line" lines that verbose errors add
+ * (the server's source location is noise to an operator); the SQLSTATE
+ * stays in the message.
+ */
+static void
+drop_location_lines(char *msg)
+{
+	char	   *p;
+
+	while ((p = strstr(msg, "\nLOCATION:  ")) != NULL)
+	{
+		char	   *eol = strchr(p + 1, '\n');
+
+		if (eol == NULL)
+			*p = '\0';
+		else
+			memmove(p, eol, strlen(eol) + 1);
+	}
+}
+
 /* libpq's connect_timeout of the configuration, in seconds (0: none). */
 static int
 connect_timeout_secs(const RelayConfig *cfg)
@@ -283,11 +304,8 @@ stream_connect(ReplicationStream *rs, const RelayConfig *cfg)
 		char	   *info = stream_masked_conninfo(cfg);
 		char	   *msg = pg_strdup(timed_out ? "timeout expired" :
 									PQerrorMessage(rs->conn));
-		char	   *location = strstr(msg, "\nLOCATION:  ");
 
-		/* the source location of the server's error is noise here */
-		if (location)
-			location[1] = '\0';
+		drop_location_lines(msg);
 		pg_log_error("could not connect to the server (%s): %s", info, msg);
 		hint_connection_failure(rs->conn, connection_sqlstate(msg));
 		pg_free(msg);

@@ -248,6 +248,8 @@ like($err, qr/Passwort/, 'translated: the server message is in German')
   if $translated;
 like($err, qr/hint: Check the user name and password/,
 	'translated: hint for a failed password (28P01)');
+like($err, qr/28P01/, 'translated: the message carries the SQLSTATE');
+unlike($err, qr/LOCATION:/, 'translated: ... but not the source location');
 $err = relay_err('-d', "$de_conn user=norepl");
 like($err, qr/hint: The user needs the REPLICATION attribute/,
 	'translated: hint for a user without REPLICATION (42501)');
