@@ -8,8 +8,9 @@
  * config_apply_key(), which maps it to a setting.  The text is either the
  * Debezium PostgreSQL connector's JSON as posted to Kafka Connect
  * ({"name": ..., "config": {...}}, or the bare "config" object), parsed
- * with yajl, or the same keys as a Java properties file (comments, the
- * '=', ':' and blank separators, backslash escapes and continuation lines).
+ * with yajl, or the same keys as a Java properties file, read as
+ * java.util.Properties.load reads one (comments, the '=', ':' and blank
+ * separators, backslash escapes and continuation lines).
  * Reading the file and telling the two forms apart are config.c's, and so
  * is what each key means.
  *
@@ -34,6 +35,92 @@
 
 /* ---- properties files ---- */
 
+/*
+ * java.util.Properties.load, step by step: LineReader joins natural lines
+ * into logical lines, load0 splits a logical line into key and value, and
+ * loadConvert unescapes each.  Blanks are space, tab and form feed; lines
+ * end in \n, \r or \r\n.  The one deviation: Java reads a properties
+ * stream as ISO 8859-1, and the relay reads UTF-8 (bytes are kept as they
+ * are), so a file that Java would mangle means what its author wrote.
+ */
+
+static inline bool
+prop_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\f';
+}
+
+/* Skip the line terminator at p (\n, \r or \r\n), if any. */
+static const char *
+skip_terminator(const char *p, const char *end)
+{
+	if (p < end && *p == '\r')
+	{
+		p++;
+		if (p < end && *p == '\n')
+			p++;
+	}
+	else if (p < end && *p == '\n')
+		p++;
+	return p;
+}
+
+/*
+ * Read the next logical line into buf, escapes kept: skip blank lines and
+ * comment lines (first non-blank character '#' or '!'; a comment is never
+ * continued); join a natural line that ends in an odd number of
+ * backslashes with the next one, dropping that backslash, the terminator
+ * and the next line's leading blanks (a backslash at the end of the file
+ * is dropped).  *lineno counts natural lines; *first is set to the line
+ * the logical line starts on.  Returns false at the end of the text.
+ */
+static bool
+read_logical_line(const char **pos, const char *end, PQExpBuffer buf,
+				  int *lineno, int *first)
+{
+	const char *p = *pos;
+
+	resetPQExpBuffer(buf);
+	for (;;)
+	{
+		if (p >= end)
+		{
+			*pos = p;
+			return false;
+		}
+		(*lineno)++;
+		while (p < end && prop_blank(*p))
+			p++;
+		if (p < end && *p != '#' && *p != '!' && *p != '\n' && *p != '\r')
+			break;
+		while (p < end && *p != '\n' && *p != '\r')
+			p++;
+		p = skip_terminator(p, end);
+	}
+	*first = *lineno;
+	for (;;)
+	{
+		bool		backslash = false;
+
+		for (; p < end && *p != '\n' && *p != '\r'; p++)
+		{
+			backslash = *p == '\\' ? !backslash : false;
+			appendPQExpBufferChar(buf, *p);
+		}
+		if (!backslash)
+			break;
+		buf->data[--buf->len] = '\0';
+		if (p >= end)
+			break;
+		p = skip_terminator(p, end);
+		(*lineno)++;
+		while (p < end && prop_blank(*p))
+			p++;
+	}
+	*pos = skip_terminator(p, end);
+	return true;
+}
+
 /* Append the UTF-8 form of code point cp. */
 static void
 append_utf8(PQExpBuffer buf, unsigned int cp)
@@ -45,113 +132,153 @@ append_utf8(PQExpBuffer buf, unsigned int cp)
 		appendPQExpBufferChar(buf, (char) (0xC0 | (cp >> 6)));
 		appendPQExpBufferChar(buf, (char) (0x80 | (cp & 0x3F)));
 	}
-	else
+	else if (cp < 0x10000)
 	{
 		appendPQExpBufferChar(buf, (char) (0xE0 | (cp >> 12)));
 		appendPQExpBufferChar(buf, (char) (0x80 | ((cp >> 6) & 0x3F)));
 		appendPQExpBufferChar(buf, (char) (0x80 | (cp & 0x3F)));
 	}
+	else
+	{
+		appendPQExpBufferChar(buf, (char) (0xF0 | (cp >> 18)));
+		appendPQExpBufferChar(buf, (char) (0x80 | ((cp >> 12) & 0x3F)));
+		appendPQExpBufferChar(buf, (char) (0x80 | ((cp >> 6) & 0x3F)));
+		appendPQExpBufferChar(buf, (char) (0x80 | (cp & 0x3F)));
+	}
 }
 
-/*
- * Decode the escape at *p (just after a backslash) into buf, advancing *p.
- * Returns false for a malformed \uXXXX.
- */
+/* Read the four hex digits of a \uXXXX at *p; false if malformed. */
 static bool
-read_escape(const char **p, const char *end, PQExpBuffer buf)
+read_hex4(const char **p, const char *end, unsigned int *unit)
 {
-	char		c = **p;
-	unsigned int cp = 0;
 	int			i;
 
-	(*p)++;
-	switch (c)
+	*unit = 0;
+	for (i = 0; i < 4; i++, (*p)++)
 	{
-		case 't':
-			appendPQExpBufferChar(buf, '\t');
-			return true;
-		case 'n':
-			appendPQExpBufferChar(buf, '\n');
-			return true;
-		case 'r':
-			appendPQExpBufferChar(buf, '\r');
-			return true;
-		case 'f':
-			appendPQExpBufferChar(buf, '\f');
-			return true;
-		case 'u':
-			for (i = 0; i < 4; i++, (*p)++)
-			{
-				if (*p >= end || !isxdigit((unsigned char) **p))
-					return false;
-				cp = cp * 16 + (isdigit((unsigned char) **p) ? **p - '0' :
-								(tolower((unsigned char) **p) - 'a' + 10));
-			}
-			append_utf8(buf, cp);
-			return true;
-		default:
-			appendPQExpBufferChar(buf, c);
-			return true;
+		char		c = **p;
+
+		if (*p >= end || !isxdigit((unsigned char) c))
+			return false;
+		*unit = *unit * 16 + (isdigit((unsigned char) c) ? c - '0' :
+							  tolower((unsigned char) c) - 'a' + 10);
 	}
+	return true;
 }
 
 /*
- * Join a logical line of a properties file (lines ending in an odd number
- * of backslashes continue) into buf, unescaped, noting where the key ends.
- * Returns false on a malformed escape.
+ * Unescape len bytes at s into out, as loadConvert: \t \n \r \f, \uXXXX
+ * (a UTF-16 unit; a surrogate pair makes one character), and a backslash
+ * before any other character stands for that character.  Returns an error
+ * detail for a malformed \uXXXX, a lone surrogate or \u0000, else NULL.
  */
-static bool
-read_logical_line(const char **pos, const char *end, PQExpBuffer buf,
-				  int *lineno, int *key_end)
+static const char *
+unescape(const char *s, size_t len, PQExpBuffer out)
 {
-	const char *p = *pos;
-	bool		in_key = true;
-	bool		sep_seen = false;
+	const char *p = s;
+	const char *end = s + len;
 
-	resetPQExpBuffer(buf);
-	*key_end = -1;
-	while (p < end && *p != '\n')
+	resetPQExpBuffer(out);
+	while (p < end)
 	{
-		char		c = *p;
+		char		c = *p++;
+		unsigned int cp;
+		unsigned int low;
 
-		if (c == '\\' && p + 1 < end && p[1] == '\n')
+		if (c != '\\')
 		{
-			/* continuation: skip the newline and the next line's indent */
-			p += 2;
-			(*lineno)++;
-			while (p < end && (*p == ' ' || *p == '\t'))
-				p++;
+			appendPQExpBufferChar(out, c);
 			continue;
 		}
-		if (c == '\\' && p + 1 < end)
+		if (p >= end)
+			break;				/* cannot happen: it would continue the line */
+		c = *p++;
+		switch (c)
 		{
-			p++;
-			if (!read_escape(&p, end, buf))
-				return false;
-			continue;
+			case 't':
+				appendPQExpBufferChar(out, '\t');
+				break;
+			case 'n':
+				appendPQExpBufferChar(out, '\n');
+				break;
+			case 'r':
+				appendPQExpBufferChar(out, '\r');
+				break;
+			case 'f':
+				appendPQExpBufferChar(out, '\f');
+				break;
+			case 'u':
+				if (!read_hex4(&p, end, &cp))
+					return "A \\u escape needs four hexadecimal digits.";
+				if (cp == 0)
+					return "A value cannot contain \\u0000.";
+				if (cp >= 0xDC00 && cp <= 0xDFFF)
+					return "A low surrogate \\uDC00 to \\uDFFF must follow a high surrogate.";
+				if (cp >= 0xD800 && cp <= 0xDBFF)
+				{
+					if (end - p < 2 || p[0] != '\\' || p[1] != 'u')
+						return "A high surrogate \\uD800 to \\uDBFF must be followed by a low surrogate.";
+					p += 2;
+					if (!read_hex4(&p, end, &low))
+						return "A \\u escape needs four hexadecimal digits.";
+					if (low < 0xDC00 || low > 0xDFFF)
+						return "A high surrogate \\uD800 to \\uDBFF must be followed by a low surrogate.";
+					cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+				}
+				append_utf8(out, cp);
+				break;
+			default:
+				appendPQExpBufferChar(out, c);
+				break;
 		}
-		if (in_key && (c == '=' || c == ':' || c == ' ' || c == '\t'))
-		{
-			/* the key ends; skip blanks, one separator, and blanks */
-			*key_end = buf->len;
-			in_key = false;
-			while (p < end && (*p == ' ' || *p == '\t'))
-				p++;
-			if (p < end && (*p == '=' || *p == ':') && !sep_seen)
-				p++;
-			sep_seen = true;
-			while (p < end && (*p == ' ' || *p == '\t'))
-				p++;
-			continue;
-		}
-		if (c != '\r')
-			appendPQExpBufferChar(buf, c);
-		p++;
 	}
-	if (*key_end < 0)
-		*key_end = buf->len;
-	*pos = (p < end) ? p + 1 : p;
-	return true;
+	return NULL;
+}
+
+/*
+ * Split a logical line into its escaped key and value, as load0: the key
+ * ends at the first unescaped '=', ':' or blank; then blanks and at most
+ * one '=' or ':' are skipped.  Everything after, trailing blanks included,
+ * is the value.
+ */
+static void
+split_key_value(const char *line, size_t len, size_t *key_len,
+				size_t *value_start)
+{
+	size_t		k = 0;
+	size_t		v = len;
+	bool		has_sep = false;
+	bool		backslash = false;
+
+	for (; k < len; k++)
+	{
+		char		c = line[k];
+
+		if (!backslash && (c == '=' || c == ':'))
+		{
+			v = k + 1;
+			has_sep = true;
+			break;
+		}
+		if (!backslash && prop_blank(c))
+		{
+			v = k + 1;
+			break;
+		}
+		backslash = c == '\\' ? !backslash : false;
+	}
+	for (; v < len; v++)
+	{
+		char		c = line[v];
+
+		if (prop_blank(c))
+			continue;
+		if (has_sep || (c != '=' && c != ':'))
+			break;
+		has_sep = true;
+	}
+	*key_len = k;
+	*value_start = v;
 }
 
 /*
@@ -164,43 +291,39 @@ cfgfile_parse_properties(RelayConfig *cfg, const char *text, size_t len,
 {
 	const char *p = text;
 	const char *end = text + len;
-	PQExpBuffer buf = createPQExpBuffer();
+	PQExpBuffer line = createPQExpBuffer();
+	PQExpBuffer key = createPQExpBuffer();
+	PQExpBuffer value = createPQExpBuffer();
 	int			lineno = 0;
+	int			first;
 	bool		ok = true;
 
-	while (ok && p < end)
+	while (ok && read_logical_line(&p, end, line, &lineno, &first))
 	{
-		int			first_line;
-		int			key_end;
 		char		where[MAXPGPATH + 32];
-		char	   *key;
+		size_t		key_len;
+		size_t		value_start;
+		const char *detail;
 
-		lineno++;
-		while (p < end && (*p == ' ' || *p == '\t' || *p == '\f'))
-			p++;
-		if (p < end && (*p == '#' || *p == '!' || *p == '\n' || *p == '\r'))
-		{
-			while (p < end && *p++ != '\n');
-			continue;
-		}
-		if (p >= end)
-			break;
-		first_line = lineno;
-		snprintf(where, sizeof(where), "%s:%d", filename, first_line);
-		if (!read_logical_line(&p, end, buf, &lineno, &key_end))
+		split_key_value(line->data, line->len, &key_len, &value_start);
+		detail = unescape(line->data, key_len, key);
+		if (detail == NULL)
+			detail = unescape(line->data + value_start,
+							  line->len - value_start, value);
+		if (detail)
 		{
 			pg_log_error("invalid escape in configuration file \"%s\" line %d",
-						 filename, first_line);
+						 filename, first);
+			pg_log_error_detail("%s", detail);
 			ok = false;
 			break;
 		}
-		while (buf->len > key_end && isspace((unsigned char) buf->data[buf->len - 1]))
-			buf->data[--buf->len] = '\0';
-		key = pnstrdup(buf->data, key_end);
-		ok = config_apply_key(cfg, key, buf->data + key_end, where);
-		pg_free(key);
+		snprintf(where, sizeof(where), "%s:%d", filename, first);
+		ok = config_apply_key(cfg, key->data, value->data, where);
 	}
-	destroyPQExpBuffer(buf);
+	destroyPQExpBuffer(line);
+	destroyPQExpBuffer(key);
+	destroyPQExpBuffer(value);
 	return ok;
 }
 

@@ -151,6 +151,7 @@ config_init(RelayConfig *cfg)
 	cfg->endpos = InvalidXLogRecPtr;
 	cfg->status_interval_ms = -1;
 	cfg->progress_interval_ms = -1;
+	cfg->receive_timeout_ms = -1;
 	cfg->max_queue_bytes = -1;
 }
 
@@ -342,9 +343,12 @@ apply_relay_key(RelayConfig *cfg, const char *key, const char *value,
 		*ok = apply_interval_key(key, value, where, &cfg->status_interval_ms);
 	else if (strcmp(key, "relay.progress.interval.ms") == 0)
 		*ok = apply_interval_key(key, value, where, &cfg->progress_interval_ms);
+	else if (strcmp(key, "relay.receive.timeout.ms") == 0)
+		*ok = apply_interval_key(key, value, where, &cfg->receive_timeout_ms);
 	else if (strcmp(key, "relay.max.queue.bytes") == 0)
 	{
-		if (!config_parse_int(value, 1024 * 1024, INT64CONST(1) << 40, &v))
+		if (!config_parse_int(value, RELAY_MIN_QUEUE_BYTES,
+							  RELAY_MAX_QUEUE_BYTES, &v))
 			*ok = invalid_value(key, value, where,
 								"The queue size is a number of bytes, at least 1048576.");
 		else
@@ -501,6 +505,8 @@ config_merge(RelayConfig *base, const RelayConfig *over)
 		base->status_interval_ms = over->status_interval_ms;
 	if (over->progress_interval_ms >= 0)
 		base->progress_interval_ms = over->progress_interval_ms;
+	if (over->receive_timeout_ms >= 0)
+		base->receive_timeout_ms = over->receive_timeout_ms;
 	if (over->max_queue_bytes >= 0)
 		base->max_queue_bytes = over->max_queue_bytes;
 	base->create_slot |= over->create_slot;
@@ -579,6 +585,8 @@ config_finish(RelayConfig *cfg)
 		cfg->status_interval_ms = RELAY_DEFAULT_STATUS_INTERVAL_MS;
 	if (cfg->progress_interval_ms < 0)
 		cfg->progress_interval_ms = RELAY_DEFAULT_PROGRESS_INTERVAL_MS;
+	if (cfg->receive_timeout_ms < 0)
+		cfg->receive_timeout_ms = RELAY_DEFAULT_RECEIVE_TIMEOUT_MS;
 	if (cfg->max_queue_bytes < 0)
 		cfg->max_queue_bytes = RELAY_DEFAULT_MAX_QUEUE_BYTES;
 	if (cfg->connstr && !expand_connstr(cfg))

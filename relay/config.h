@@ -16,7 +16,10 @@
 #define RELAY_DEFAULT_SLOT					"walcast"
 #define RELAY_DEFAULT_STATUS_INTERVAL_MS	10000
 #define RELAY_DEFAULT_PROGRESS_INTERVAL_MS	10000
+#define RELAY_DEFAULT_RECEIVE_TIMEOUT_MS	60000
 #define RELAY_DEFAULT_MAX_QUEUE_BYTES		(8 * 1024 * 1024)
+#define RELAY_MIN_QUEUE_BYTES				INT64CONST(1048576)
+#define RELAY_MAX_QUEUE_BYTES				(INT64CONST(1) << 40)
 
 /* An ordered list of name/value pairs; value may be NULL (-o name). */
 typedef struct NameValue
@@ -50,6 +53,7 @@ typedef struct RelayConfig
 	XLogRecPtr	endpos;			/* -E; InvalidXLogRecPtr: run forever */
 	int			status_interval_ms; /* -s, status.update.interval.ms */
 	int			progress_interval_ms;	/* --progress-interval */
+	int			receive_timeout_ms; /* --receive-timeout; 0: none */
 	int64		max_queue_bytes;	/* --max-queue-bytes */
 	bool		create_slot;	/* --create-slot */
 	bool		if_not_exists;	/* --if-not-exists */

@@ -32,6 +32,7 @@
 #include <signal.h>
 
 #include "common/logging.h"
+#include "fe_utils/option_utils.h"
 #include "libwalcast/version.h"
 #include "getopt_long.h"
 
@@ -48,11 +49,15 @@
 #define RELAY_ENDPOS_FLUSH_MS		60000
 #define RELAY_BROKER_CHECK_MS		10000
 #define RELAY_MAX_WAIT_MS			1000
+#define RELAY_END_COPY_TIMEOUT_MS	10000
+/* Least time between status updates sent because the position moved. */
+#define RELAY_CONFIRM_STATUS_MS		1000
 
 /* Why run_stream returned. */
 typedef enum RelayStop
 {
 	RELAY_STOP_SIGNAL,			/* SIGINT or SIGTERM */
+	RELAY_STOP_RELOAD,			/* SIGHUP: restart with the configuration */
 	RELAY_STOP_ENDPOS,			/* --endpos reached */
 	RELAY_STOP_ERROR,			/* cannot go on: exit 1 */
 	RELAY_STOP_CONN_LOST		/* the stream broke: reconnect */
@@ -68,7 +73,8 @@ typedef enum MessageStatus
 
 typedef struct Relay
 {
-	RelayConfig cfg;
+	RelayConfig cfg;			/* in effect: the file's, then the flags' */
+	RelayConfig flags;			/* the command line's, kept for SIGHUP */
 	ReplicationStream stream;
 	Producer	producer;
 	AckTracker	ack;
@@ -80,17 +86,27 @@ typedef struct Relay
 	RouteEvent	event;
 	XLogRecPtr	written_lsn;	/* received and handed to the producer */
 	int64		last_status_us; /* when the last status update went out */
+	XLogRecPtr	last_sent_flush;	/* flush position of that update */
+	int64		last_receive_us;	/* when the server last sent anything */
+	bool		ping_sent;		/* asked for a reply since then */
 	bool		endpos_reached;
 	bool		paused;			/* waiting for queue space */
 } Relay;
 
 static const char *progname;
 static volatile sig_atomic_t stop_requested = false;
+static volatile sig_atomic_t reload_requested = false;
 
 static void
 handle_stop_signal(int signum)
 {
 	stop_requested = true;
+}
+
+static void
+handle_reload_signal(int signum)
+{
+	reload_requested = true;
 }
 
 static void
@@ -113,6 +129,9 @@ usage(void)
 		   "                         pass option NAME to the walcast plugin\n");
 	printf("      --progress-interval=SECS\n"
 		   "                         time between progress lines (default: 10; 0 disables)\n");
+	printf("      --receive-timeout=SECS\n"
+		   "                         reconnect when the server sends nothing for SECS\n"
+		   "                         (default: 60; 0 disables)\n");
 	printf("  -s, --status-interval=SECS\n"
 		   "                         time between status packets sent to server (default: 10)\n");
 	printf("  -S, --slot=SLOTNAME    name of the logical replication slot (default: \"%s\")\n",
@@ -131,7 +150,8 @@ usage(void)
 	printf("  -h, --host=HOSTNAME    database server host or socket directory\n");
 	printf("  -p, --port=PORT        database server port number\n");
 	printf("  -U, --username=NAME    connect as specified database user\n");
-	printf("\nExit status: 0 after SIGINT, SIGTERM or --endpos; 1 on any error.\n");
+	printf("\nSIGHUP reloads the configuration (the session restarts with it).\n");
+	printf("Exit status: 0 after SIGINT, SIGTERM or --endpos; 1 on any error.\n");
 	printf("\nReport bugs at <https://github.com/walcast/walcast/issues>.\n");
 }
 
@@ -143,19 +163,15 @@ usage_error(const char *fmt, const char *arg)
 	exit(1);
 }
 
-/* Parse a number of seconds into milliseconds. */
+/* Parse a number of seconds into milliseconds, as pg_recvlogical's -s. */
 static int
 parse_secs(const char *arg, const char *flag)
 {
-	int64		v;
+	int			secs;
 
-	if (!config_parse_int(arg, 0, INT_MAX / 1000, &v))
-	{
-		pg_log_error("invalid value \"%s\" for option %s", arg, flag);
-		pg_log_error_hint("Try \"%s --help\" for more information.", progname);
+	if (!option_parse_int(arg, flag, 0, INT_MAX / 1000, &secs))
 		exit(1);
-	}
-	return (int) v * 1000;
+	return secs * 1000;
 }
 
 static XLogRecPtr
@@ -235,15 +251,53 @@ apply_flag(RelayConfig *f, int c, const char *arg)
 		case 5:
 			f->progress_interval_ms = parse_secs(arg, "--progress-interval");
 			break;
+		case 7:
+			f->receive_timeout_ms = parse_secs(arg, "--receive-timeout");
+			break;
 		case 6:
-			if (!config_parse_int(arg, 1024 * 1024, INT64CONST(1) << 40, &v))
-				usage_error("invalid value \"%s\" for option --max-queue-bytes (at least 1048576)", arg);
+			/* option_parse_int's messages; the range does not fit an int */
+			if (!config_parse_int(arg, -PG_INT64_MAX, PG_INT64_MAX, &v))
+			{
+				pg_log_error("invalid value \"%s\" for option %s", arg,
+							 "--max-queue-bytes");
+				exit(1);
+			}
+			if (v < RELAY_MIN_QUEUE_BYTES || v > RELAY_MAX_QUEUE_BYTES)
+			{
+				pg_log_error("%s must be in range " INT64_FORMAT ".." INT64_FORMAT,
+							 "--max-queue-bytes", RELAY_MIN_QUEUE_BYTES,
+							 RELAY_MAX_QUEUE_BYTES);
+				exit(1);
+			}
 			f->max_queue_bytes = v;
 			break;
 		default:
 			pg_log_error_hint("Try \"%s --help\" for more information.", progname);
 			exit(1);
 	}
+}
+
+/*
+ * Read the configuration file named by flags (if any) into cfg, merge the
+ * flags over it and finish it.  False after logging an error; cfg is then
+ * freed.
+ */
+static bool
+load_config(RelayConfig *cfg, const RelayConfig *flags)
+{
+	bool		ok;
+
+	config_init(cfg);
+	ok = flags->config_file == NULL ||
+		config_load_file(cfg, flags->config_file);
+	if (ok)
+	{
+		config_merge(cfg, flags);
+		ok = config_finish(cfg);
+	}
+	if (!ok)
+		config_free(cfg);
+	return ok;
 }
 
 /* Parse argv and the configuration file into relay->cfg (flags win). */
@@ -271,26 +325,21 @@ parse_args(Relay *relay, int argc, char **argv)
 		{"no-loop", no_argument, NULL, 4},
 		{"progress-interval", required_argument, NULL, 5},
 		{"max-queue-bytes", required_argument, NULL, 6},
+		{"receive-timeout", required_argument, NULL, 7},
 		{NULL, 0, NULL, 0}
 	};
-	RelayConfig flags;
 	int			c;
 
-	config_init(&flags);
-	config_init(&relay->cfg);
+	config_init(&relay->flags);
 	while ((c = getopt_long(argc, argv, "b:c:d:E:h:I:o:p:s:S:U:vX:",
 							long_options, NULL)) != -1)
-		apply_flag(&flags, c, optarg);
+		apply_flag(&relay->flags, c, optarg);
 	if (optind < argc)
 		usage_error("too many command-line arguments (first is \"%s\")",
 					argv[optind]);
-	if (flags.verbose >= 2)
+	if (relay->flags.verbose >= 2)
 		pg_logging_increase_verbosity();
-	if (flags.config_file && !config_load_file(&relay->cfg, flags.config_file))
-		exit(1);
-	config_merge(&relay->cfg, &flags);
-	config_free(&flags);
-	if (!config_finish(&relay->cfg))
+	if (!load_config(&relay->cfg, &relay->flags))
 		exit(1);
 }
 
@@ -308,15 +357,41 @@ on_delivery(void *arg, uint64 seq, bool ok)
 	ack_delivered(&relay->ack, seq, ok);
 }
 
-/* Send a status update now: flush = the acknowledged position only. */
+/*
+ * Send a status update now: flush = the acknowledged position only.
+ * reply_requested asks the server for a keepalive in answer.
+ */
 static bool
-send_status(Relay *relay, int64 now_us)
+send_status(Relay *relay, int64 now_us, bool reply_requested)
 {
 	XLogRecPtr	flush = ack_confirmed_lsn(&relay->ack);
 
 	relay->last_status_us = now_us;
+	relay->last_sent_flush = flush;
 	return stream_send_status(&relay->stream,
-							  Max(relay->written_lsn, flush), flush);
+							  Max(relay->written_lsn, flush), flush,
+							  reply_requested);
+}
+
+/*
+ * Is a status update due?  Every --status-interval, and also soon after
+ * the acknowledged position moves (at most once per RELAY_CONFIRM_STATUS_MS):
+ * the slot replays everything after the last position the server was told,
+ * so a relay that is killed replays about one second of changes instead of
+ * a whole status interval.  --status-interval=0 turns off both.
+ */
+static bool
+status_due(Relay *relay, int64 now)
+{
+	int64		interval_us = relay->cfg.status_interval_ms * INT64CONST(1000);
+	int64		since = now - relay->last_status_us;
+
+	if (interval_us <= 0)
+		return false;
+	if (since >= interval_us)
+		return true;
+	return ack_confirmed_lsn(&relay->ack) > relay->last_sent_flush &&
+		since >= Min(interval_us, RELAY_CONFIRM_STATUS_MS * INT64CONST(1000));
 }
 
 /* Status updates and progress lines that are due. */
@@ -330,9 +405,49 @@ periodic_work(Relay *relay)
 		now - relay->metrics.last_report_us >= cfg->progress_interval_ms * INT64CONST(1000))
 		metrics_report(&relay->metrics, now, ack_confirmed_lsn(&relay->ack),
 					   producer_queue_len(&relay->producer), relay->paused);
-	if (cfg->status_interval_ms > 0 &&
-		now - relay->last_status_us >= cfg->status_interval_ms * INT64CONST(1000))
-		return send_status(relay, now);
+	if (status_due(relay, now))
+		return send_status(relay, now, false);
+	return true;
+}
+
+/* Something arrived from the server: the receive timeout starts again. */
+static void
+note_receive(Relay *relay)
+{
+	relay->last_receive_us = stream_now_us();
+	relay->ping_sent = false;
+}
+
+/*
+ * The receive timeout (--receive-timeout), as the walreceiver's
+ * wal_receiver_timeout: when the server has sent nothing, neither data nor
+ * keepalive, for half the timeout, ask it for a reply; when it stays
+ * silent for the whole timeout, the connection is taken as dead.  An idle
+ * walsender sends keepalives only when it waits for a reply, so the ping
+ * keeps a healthy idle connection from timing out.  Returns false when the
+ * connection is to be dropped.
+ */
+static bool
+check_receive_timeout(Relay *relay)
+{
+	int			timeout_ms = relay->cfg.receive_timeout_ms;
+	int64		silent_us = stream_now_us() - relay->last_receive_us;
+
+	if (timeout_ms <= 0)
+		return true;
+	if (silent_us >= timeout_ms * INT64CONST(1000))
+	{
+		pg_log_error("terminating the replication connection due to timeout");
+		pg_log_error_detail("Nothing was received from the server for %d ms.",
+							timeout_ms);
+		pg_log_error_hint("Check the server and the network; raise --receive-timeout (relay.receive.timeout.ms) if the server is often this slow.");
+		return false;
+	}
+	if (silent_us >= timeout_ms * INT64CONST(500) && !relay->ping_sent)
+	{
+		relay->ping_sent = true;
+		return send_status(relay, stream_now_us(), true);
+	}
 	return true;
 }
 
@@ -441,7 +556,10 @@ wait_for_input(Relay *relay)
 	if (rc > 0 && fds[1].revents)
 		producer_poll(&relay->producer, 0);
 	if (rc > 0 && fds[0].revents)
+	{
+		note_receive(relay);
 		return stream_consume(&relay->stream);
+	}
 	return true;
 }
 
@@ -461,7 +579,7 @@ handle_keepalive(Relay *relay, const StreamMessage *msg)
 		msg->wal_end_lsn >= relay->cfg.endpos)
 		relay->endpos_reached = true;
 	if (msg->reply_requested)
-		return send_status(relay, stream_now_us());
+		return send_status(relay, stream_now_us(), false);
 	return true;
 }
 
@@ -505,6 +623,8 @@ run_stream(Relay *relay)
 	{
 		if (stop_requested)
 			return RELAY_STOP_SIGNAL;
+		if (reload_requested)
+			return RELAY_STOP_RELOAD;
 		if (relay->producer.fatal || relay->ack.failed)
 			return RELAY_STOP_ERROR;
 		if (!periodic_work(relay))
@@ -513,7 +633,11 @@ run_stream(Relay *relay)
 			return RELAY_STOP_ENDPOS;
 		if (relay->have_message)
 		{
-			MessageStatus st = process_message(relay);
+			MessageStatus st;
+
+			/* busy with what came: not waiting for the server */
+			note_receive(relay);
+			st = process_message(relay);
 
 			if (st == MESSAGE_ERROR)
 				return RELAY_STOP_ERROR;
@@ -538,7 +662,7 @@ run_stream(Relay *relay)
 					return RELAY_STOP_CONN_LOST;
 				break;
 			case STREAM_READ_WOULD_BLOCK:
-				if (!wait_for_input(relay))
+				if (!check_receive_timeout(relay) || !wait_for_input(relay))
 					return RELAY_STOP_CONN_LOST;
 				break;
 			case STREAM_READ_END:
@@ -569,6 +693,7 @@ open_stream(Relay *relay, bool startup)
 				LSN_FORMAT_ARGS(ack_confirmed_lsn(&relay->ack)),
 				relay->producer.rk ? "Kafka" : "standard output");
 	relay->last_status_us = stream_now_us();
+	note_receive(relay);
 	return STREAM_OPEN_OK;
 }
 
@@ -629,28 +754,94 @@ reconnect(Relay *relay)
 }
 
 /*
- * Stop in librdkafka's and bottledwater's order: stop reading, flush Kafka
- * within a bound, report what is undelivered, send a final status with only
- * acknowledged positions, end the copy, close.  Returns the exit code.
+ * End a session in librdkafka's and bottledwater's order: stop reading,
+ * flush Kafka within a bound, report what is undelivered, send a final
+ * status with only acknowledged positions, end the copy and wait for the
+ * server to end it too (so the slot has the position), close.  Returns the
+ * number of messages left undelivered.
  */
 static int
-shutdown_relay(Relay *relay, int code, int flush_ms)
+end_session(Relay *relay, int flush_ms)
 {
 	int			left = producer_flush(&relay->producer, flush_ms);
 
 	if (left > 0)
-	{
 		pg_log_warning("%d messages were not delivered; the slot sends them again on the next run",
 					   left);
-		if (code == 0 && relay->endpos_reached)
-			code = 1;
-	}
-	if (relay->stream.conn && relay->stream.copying)
-	{
-		send_status(relay, stream_now_us());
-		stream_end_copy(&relay->stream);
-	}
+	if (relay->stream.conn && relay->stream.copying &&
+		send_status(relay, stream_now_us(), false))
+		stream_end_copy(&relay->stream, RELAY_END_COPY_TIMEOUT_MS);
 	stream_close(&relay->stream);
+	return left;
+}
+
+/* Set up the producer for relay->cfg and check the brokers. */
+static bool
+start_producer(Relay *relay)
+{
+	if (producer_init(&relay->producer, &relay->cfg, on_delivery, relay) &&
+		producer_check_brokers(&relay->producer, RELAY_BROKER_CHECK_MS))
+		return true;
+	producer_destroy(&relay->producer);
+	return false;
+}
+
+/*
+ * SIGHUP: read the configuration file again and, when it is valid, restart
+ * with it in this process: end the session as at a clean stop (Kafka
+ * flushed, final status applied), make a new producer, and stream again
+ * from the position just confirmed.  So every setting takes effect, and
+ * nothing is sent twice unless Kafka did not deliver within the flush
+ * bound.  An invalid file, or a producer the new settings cannot make,
+ * leaves the current configuration in effect.  Returns false when the
+ * relay cannot go on (logged).
+ */
+static bool
+reload_config(Relay *relay)
+{
+	RelayConfig old;
+	RelayConfig cfg;
+
+	reload_requested = false;
+	pg_log_info("received SIGHUP; reloading the configuration");
+	if (!load_config(&cfg, &relay->flags))
+	{
+		pg_log_info("configuration not reloaded; the current one stays in effect");
+		return true;
+	}
+	end_session(relay, RELAY_SHUTDOWN_FLUSH_MS);
+	reset_session(relay);
+	producer_destroy(&relay->producer);
+	old = relay->cfg;			/* nothing keeps pointers into a RelayConfig */
+	relay->cfg = cfg;
+	if (start_producer(relay))
+		config_free(&old);
+	else
+	{
+		pg_log_info("configuration not reloaded; restarting with the previous one");
+		config_free(&relay->cfg);
+		relay->cfg = old;
+		if (!start_producer(relay))
+			return false;
+	}
+	switch (open_stream(relay, false))
+	{
+		case STREAM_OPEN_OK:
+			return true;
+		case STREAM_OPEN_RETRY:
+			return reconnect(relay);
+		case STREAM_OPEN_FATAL:
+			break;
+	}
+	return false;
+}
+
+/* Stop for good: end the session, release everything.  The exit code. */
+static int
+shutdown_relay(Relay *relay, int code, int flush_ms)
+{
+	if (end_session(relay, flush_ms) > 0 && code == 0 && relay->endpos_reached)
+		code = 1;
 	producer_destroy(&relay->producer);
 	pg_log_info("stopped; confirmed position %X/%X",
 				LSN_FORMAT_ARGS(ack_confirmed_lsn(&relay->ack)));
@@ -658,6 +849,7 @@ shutdown_relay(Relay *relay, int code, int flush_ms)
 	ack_free(&relay->ack);
 	pg_free(relay->stream.dbname);
 	config_free(&relay->cfg);
+	config_free(&relay->flags);
 	return code;
 }
 
@@ -672,6 +864,7 @@ create_slot_only(Relay *relay)
 	stream_close(&relay->stream);
 	pg_free(relay->stream.dbname);
 	config_free(&relay->cfg);
+	config_free(&relay->flags);
 	return st == STREAM_OPEN_OK ? 0 : 1;
 }
 
@@ -685,6 +878,8 @@ setup_signals(void)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = handle_reload_signal;
+	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 }
 
@@ -707,6 +902,11 @@ run(Relay *relay)
 				return shutdown_relay(relay, 0, RELAY_ENDPOS_FLUSH_MS);
 			case RELAY_STOP_ERROR:
 				return shutdown_relay(relay, 1, RELAY_SHUTDOWN_FLUSH_MS);
+			case RELAY_STOP_RELOAD:
+				if (!reload_config(relay))
+					return shutdown_relay(relay, stop_requested ? 0 : 1,
+										  RELAY_SHUTDOWN_FLUSH_MS);
+				break;
 			case RELAY_STOP_CONN_LOST:
 				if (relay->cfg.no_loop)
 				{
@@ -747,8 +947,7 @@ main(int argc, char **argv)
 	ack_init(&relay.ack);
 	route_session_init(&relay.route);
 	metrics_init(&relay.metrics, stream_now_us());
-	if (!producer_init(&relay.producer, &relay.cfg, on_delivery, &relay) ||
-		!producer_check_brokers(&relay.producer, RELAY_BROKER_CHECK_MS))
+	if (!start_producer(&relay))
 		exit(1);
 	if (open_stream(&relay, true) != STREAM_OPEN_OK)
 	{

@@ -49,6 +49,7 @@
 #include <unistd.h>
 
 #include "common/logging.h"
+#include "libwalcast/json.h"
 
 #include "producer.h"
 
@@ -339,31 +340,6 @@ send_kafka(Producer *p, const RouteEvent *ev, const char *prefix, uint64 seq)
 	return PRODUCER_FAILED;
 }
 
-/* Append s as a quoted JSON string (RFC 8259 escaping). */
-static void
-append_json_string(StringInfo buf, const char *s, int len)
-{
-	static const char hex[] = "0123456789abcdef";
-	int			i;
-
-	appendStringInfoChar(buf, '"');
-	for (i = 0; i < len; i++)
-	{
-		unsigned char c = (unsigned char) s[i];
-
-		if (c == '"' || c == '\\')
-		{
-			appendStringInfoChar(buf, '\\');
-			appendStringInfoChar(buf, (char) c);
-		}
-		else if (c < 0x20)
-			appendStringInfo(buf, "\\u00%c%c", hex[c >> 4], hex[c & 15]);
-		else
-			appendStringInfoChar(buf, (char) c);
-	}
-	appendStringInfoChar(buf, '"');
-}
-
 static void
 append_json_raw(StringInfo buf, const char *s, int len)
 {
@@ -381,7 +357,7 @@ send_stdout(Producer *p, const RouteEvent *ev, uint64 seq)
 
 	resetStringInfo(b);
 	appendStringInfoString(b, "{\"topic\":");
-	append_json_string(b, ev->topic, ev->topic_len);
+	json_append_string(b, ev->topic, ev->topic_len);
 	appendStringInfoString(b, ",\"key\":");
 	append_json_raw(b, ev->key, ev->key_len);
 	appendStringInfoString(b, ",\"value\":");
@@ -392,13 +368,13 @@ send_stdout(Producer *p, const RouteEvent *ev, uint64 seq)
 		if (ev->newkey)
 		{
 			appendStringInfoString(b, "\"__debezium.newkey\":");
-			append_json_string(b, ev->newkey, ev->newkey_len);
+			json_append_string(b, ev->newkey, ev->newkey_len);
 		}
 		if (ev->oldkey)
 		{
 			appendStringInfoString(b, ev->newkey ? ",\"__debezium.oldkey\":" :
 								   "\"__debezium.oldkey\":");
-			append_json_string(b, ev->oldkey, ev->oldkey_len);
+			json_append_string(b, ev->oldkey, ev->oldkey_len);
 		}
 		appendStringInfoChar(b, '}');
 	}

@@ -23,6 +23,7 @@
  */
 #include "postgres_fe.h"
 
+#include <poll.h>
 #include <sys/time.h>
 
 #include "common/logging.h"
@@ -100,18 +101,126 @@ stream_masked_conninfo(const RelayConfig *cfg)
 	return s;
 }
 
-/* A hint for a failed connection attempt, from libpq's message. */
-static void
-hint_connection_failure(const char *msg)
+/*
+ * The SQLSTATE of a failed connection attempt, or NULL when the server sent
+ * none (it was not reached, or libpq itself gave up).  libpq keeps no
+ * result for a connection failure, so the attempt runs with verbose errors
+ * and the code is read from the message: "<SEVERITY>:  <SQLSTATE>: ...".
+ * The code is the one part of the server's text that no translation
+ * changes.  Returns a pointer into a static buffer.
+ */
+static const char *
+connection_sqlstate(const char *msg)
 {
-	if (strstr(msg, "authentication failed") || strstr(msg, "password"))
-		pg_log_error_hint("Check the user name and password (database.user and database.password, or the -d connection string) and pg_hba.conf.");
-	else if (strstr(msg, "pg_hba.conf"))
-		pg_log_error_hint("Allow this user to connect to this database in pg_hba.conf.");
-	else if (strstr(msg, "replication"))
-		pg_log_error_hint("The user needs the REPLICATION attribute: ALTER ROLE ... REPLICATION.");
-	else
+	static char code[6];
+	const char *p;
+
+	for (p = strstr(msg, ":  "); p != NULL; p = strstr(p + 1, ":  "))
+	{
+		if (strspn(p + 3, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ") == 5 &&
+			p[8] == ':')
+		{
+			memcpy(code, p + 3, 5);
+			code[5] = '\0';
+			return code;
+		}
+	}
+	return NULL;
+}
+
+/* A hint for a failed connection attempt, chosen by the server's SQLSTATE. */
+static void
+hint_connection_failure(PGconn *conn, const char *sqlstate)
+{
+	if (sqlstate == NULL && PQconnectionNeedsPassword(conn))
+		pg_log_error_hint("Give the password in database.password or the -d connection string, or in a password file.");
+	else if (sqlstate == NULL)
 		pg_log_error_hint("Check that the server is running and accepts connections at the configured host and port (database.hostname and database.port, or the -d connection string).");
+	else if (strcmp(sqlstate, "28P01") == 0)	/* invalid_password */
+		pg_log_error_hint("Check the user name and password (database.user and database.password, or the -d connection string) and pg_hba.conf.");
+	else if (strcmp(sqlstate, "28000") == 0)	/* invalid_authorization_specification */
+		pg_log_error_hint("Check the user name, and allow this user to connect to this database in pg_hba.conf.");
+	else if (strcmp(sqlstate, "42501") == 0)	/* insufficient_privilege */
+		pg_log_error_hint("The user needs the REPLICATION attribute: ALTER ROLE ... REPLICATION.");
+	else if (strcmp(sqlstate, "3D000") == 0)	/* invalid_catalog_name */
+		pg_log_error_hint("Check the database name (database.dbname, or the -d connection string).");
+	else if (strcmp(sqlstate, "53300") == 0)	/* too_many_connections */
+		pg_log_error_hint("Raise max_wal_senders or max_connections, or stop unused replication clients.");
+}
+
+/*
+ * Connect as PQconnectdbParams does, but with verbose errors while
+ * connecting, so that a failure carries the server's SQLSTATE; normal
+ * verbosity is restored once connected.  timeout_s > 0 (connect_timeout)
+ * bounds each wait; when it expires, *timed_out is set and the connection
+ * is left unfinished (CONNECTION_BAD).
+ */
+static PGconn *
+connect_verbose(const char **keys, const char **vals, int timeout_s,
+				bool *timed_out)
+{
+	PGconn	   *conn = PQconnectStartParams(keys, vals, 0);
+	PostgresPollingStatusType st = PGRES_POLLING_WRITING;
+
+	*timed_out = false;
+	if (conn == NULL || PQstatus(conn) == CONNECTION_BAD)
+		return conn;
+	PQsetErrorVerbosity(conn, PQERRORS_VERBOSE);
+	while (st != PGRES_POLLING_OK && st != PGRES_POLLING_FAILED)
+	{
+		struct pollfd pfd;
+		int			rc;
+
+		pfd.fd = PQsocket(conn);
+		pfd.events = st == PGRES_POLLING_READING ? POLLIN : POLLOUT;
+		pfd.revents = 0;
+		rc = poll(&pfd, 1, timeout_s > 0 ? timeout_s * 1000 : -1);
+		if (rc == 0)
+		{
+			*timed_out = true;
+			break;
+		}
+		if (rc < 0 && errno != EINTR)
+			break;
+		st = PQconnectPoll(conn);
+	}
+	PQsetErrorVerbosity(conn, PQERRORS_DEFAULT);
+	return conn;
+}
+
+/*
+ * Remove the "LOCATION:  function, file:line" lines that verbose errors add
+ * (the server's source location is noise to an operator); the SQLSTATE
+ * stays in the message.
+ */
+static void
+drop_location_lines(char *msg)
+{
+	char	   *p;
+
+	while ((p = strstr(msg, "\nLOCATION:  ")) != NULL)
+	{
+		char	   *eol = strchr(p + 1, '\n');
+
+		if (eol == NULL)
+			*p = '\0';
+		else
+			memmove(p, eol, strlen(eol) + 1);
+	}
+}
+
+/* libpq's connect_timeout of the configuration, in seconds (0: none). */
+static int
+connect_timeout_secs(const RelayConfig *cfg)
+{
+	const NameValue *nv = nv_find(&cfg->conn, "connect_timeout");
+	int			secs;
+
+	if (nv == NULL || nv->value == NULL)
+		return 0;
+	secs = atoi(nv->value);
+	/* as libpq: a timeout of 1 s is taken as 2 s, to allow for rounding */
+	return secs == 1 ? 2 : Max(secs, 0);
 }
 
 /* Run IDENTIFY_SYSTEM; remember the database name. */
@@ -174,6 +283,7 @@ stream_connect(ReplicationStream *rs, const RelayConfig *cfg)
 	const char *keys[64];
 	const char *vals[64];
 	StreamOpenStatus st;
+	bool		timed_out;
 
 	stream_close(rs);
 	if (cfg->conn.count > lengthof(keys) - 3)
@@ -182,14 +292,23 @@ stream_connect(ReplicationStream *rs, const RelayConfig *cfg)
 		return STREAM_OPEN_FATAL;
 	}
 	build_params(cfg, keys, vals);
-	rs->conn = PQconnectdbParams(keys, vals, 0);
-	if (PQstatus(rs->conn) != CONNECTION_OK)
+	rs->conn = connect_verbose(keys, vals, connect_timeout_secs(cfg),
+							   &timed_out);
+	if (rs->conn == NULL)
+	{
+		pg_log_error("could not connect to the server: out of memory");
+		return STREAM_OPEN_RETRY;
+	}
+	if (PQstatus(rs->conn) != CONNECTION_OK || timed_out)
 	{
 		char	   *info = stream_masked_conninfo(cfg);
+		char	   *msg = pg_strdup(timed_out ? "timeout expired" :
+									PQerrorMessage(rs->conn));
 
-		pg_log_error("could not connect to the server (%s): %s", info,
-					 PQerrorMessage(rs->conn));
-		hint_connection_failure(PQerrorMessage(rs->conn));
+		drop_location_lines(msg);
+		pg_log_error("could not connect to the server (%s): %s", info, msg);
+		hint_connection_failure(rs->conn, connection_sqlstate(msg));
+		pg_free(msg);
 		pg_free(info);
 		stream_close(rs);
 		return STREAM_OPEN_RETRY;
@@ -211,22 +330,30 @@ primary_message(PGconn *conn, PGresult *res)
 	return m ? m : PQerrorMessage(conn);
 }
 
-/* Log a failure of a slot command, with the allow-list hint if it applies. */
+/*
+ * Log a failure of a slot command, with a hint chosen by the SQLSTATE (the
+ * server's text may be in any language).  wal_level is checked before any
+ * slot command runs, so it needs no hint here.
+ */
 static void
 report_slot_error(ReplicationStream *rs, PGresult *res, const char *what,
 				  const char *slot)
 {
 	const char *msg = primary_message(rs->conn, res);
+	const char *sqlstate = PQresultErrorField(res, PG_DIAG_SQLSTATE);
 
 	pg_log_error("could not %s replication slot \"%s\": %s", what, slot, msg);
-	if (strstr(msg, "may not be used as an output plugin"))
+	if (sqlstate == NULL)
+		return;
+	/* insufficient_privilege: the plugin is not in the allow-list */
+	if (strcmp(sqlstate, "42501") == 0)
 		pg_log_error_hint("Add walcast to output_plugin_libraries in postgresql.conf and reload the server configuration.");
-	else if (strstr(msg, "is active for PID"))
+	/* object_in_use: "replication slot ... is active for PID ..." */
+	else if (strcmp(sqlstate, "55006") == 0)
 		pg_log_error_hint("Another client streams from this slot; stop it, or give this relay its own slot with -S (slot.name).");
-	else if (strstr(msg, "wal_level"))
-		pg_log_error_hint("Set wal_level = logical in postgresql.conf and restart the server.");
-	else if (strstr(msg, "replication slots"))
-		pg_log_error_hint("Raise max_replication_slots or max_wal_senders, or drop unused slots.");
+	/* configuration_limit_exceeded: "all replication slots are in use" */
+	else if (strcmp(sqlstate, "53400") == 0)
+		pg_log_error_hint("Raise max_replication_slots, or drop unused slots.");
 }
 
 static StreamOpenStatus
@@ -304,6 +431,12 @@ stream_prepare_slot(ReplicationStream *rs, const RelayConfig *cfg,
 	StreamOpenStatus st;
 	char	   *lit = PQescapeLiteral(rs->conn, cfg->slot, strlen(cfg->slot));
 
+	if (lit == NULL)
+	{
+		pg_log_error("could not quote replication slot name \"%s\": %s",
+					 cfg->slot, PQerrorMessage(rs->conn));
+		return STREAM_OPEN_FATAL;
+	}
 	initPQExpBuffer(&q);
 	appendPQExpBuffer(&q, "SELECT plugin, active_pid, slot_type, database "
 					  "FROM pg_catalog.pg_replication_slots WHERE slot_name = %s",
@@ -490,10 +623,12 @@ stream_consume(ReplicationStream *rs)
 /*
  * Send a standby status update: write = what was handed to Kafka, flush =
  * apply = what Kafka acknowledged (the only position that moves the slot).
+ * reply_requested asks the server to answer with a keepalive at once (a
+ * ping, as the walreceiver sends when the server has been silent).
  */
 bool
 stream_send_status(ReplicationStream *rs, XLogRecPtr write_lsn,
-				   XLogRecPtr flush_lsn)
+				   XLogRecPtr flush_lsn, bool reply_requested)
 {
 	char		buf[1 + 8 + 8 + 8 + 8 + 1];
 	uint64		v;
@@ -506,7 +641,7 @@ stream_send_status(ReplicationStream *rs, XLogRecPtr write_lsn,
 	memcpy(buf + 17, &v, 8);	/* apply */
 	v = pg_hton64((uint64) stream_now_us());
 	memcpy(buf + 25, &v, 8);	/* sendTime */
-	buf[33] = 0;				/* replyRequested */
+	buf[33] = reply_requested ? 1 : 0;	/* replyRequested */
 	if (PQputCopyData(rs->conn, buf, sizeof(buf)) <= 0 ||
 		PQflush(rs->conn) != 0)
 	{
@@ -526,18 +661,89 @@ stream_socket(const ReplicationStream *rs)
 }
 
 /*
- * End COPY BOTH from our side, as pg_recvlogical does when it stops; the
- * caller closes the connection next, so the server's answer is not awaited.
+ * Wait until the connection has input or deadline passes, and read it.
+ * False, after a warning, on a timeout or a broken connection.
  */
-void
-stream_end_copy(ReplicationStream *rs)
+static bool
+wait_readable(ReplicationStream *rs, int64 deadline, int timeout_ms)
 {
-	if (rs->conn == NULL || !rs->copying)
-		return;
-	rs->copying = false;
-	if (PQputCopyEnd(rs->conn, NULL) <= 0 || PQflush(rs->conn) != 0)
+	int64		left = deadline - stream_now_us();
+	struct pollfd pfd;
+
+	if (left <= 0)
+	{
+		pg_log_warning("the server did not end the replication stream within %d ms",
+					   timeout_ms);
+		return false;
+	}
+	pfd.fd = PQsocket(rs->conn);
+	pfd.events = POLLIN;
+	pfd.revents = 0;
+	if ((poll(&pfd, 1, (int) ((left + 999) / 1000)) < 0 && errno != EINTR) ||
+		PQconsumeInput(rs->conn) == 0)
+	{
 		pg_log_warning("could not end the replication stream: %s",
 					   PQerrorMessage(rs->conn));
+		return false;
+	}
+	return true;
+}
+
+/*
+ * End COPY BOTH from our side and wait, up to timeout_ms, for the server to
+ * end it too, as pg_recvlogical does when it stops: the walsender handles
+ * a client's messages in order, so once its CommandComplete arrives, the
+ * status update sent before the CopyDone has been applied to the slot.
+ * Data the server still sends meanwhile is dropped (it is not confirmed,
+ * so the slot sends it again).  Returns false, after a warning, when the
+ * server's answer did not come.
+ */
+bool
+stream_end_copy(ReplicationStream *rs, int timeout_ms)
+{
+	int64		deadline = stream_now_us() + timeout_ms * INT64CONST(1000);
+	PGresult   *res;
+	bool		ok = true;
+	int			r;
+
+	if (rs->conn == NULL || !rs->copying)
+		return true;
+	rs->copying = false;
+	if (PQputCopyEnd(rs->conn, NULL) <= 0 || PQflush(rs->conn) != 0)
+	{
+		pg_log_warning("could not end the replication stream: %s",
+					   PQerrorMessage(rs->conn));
+		return false;
+	}
+	for (;;)
+	{
+		char	   *buf = NULL;
+
+		r = PQgetCopyData(rs->conn, &buf, 1);
+		if (buf)
+			PQfreemem(buf);
+		if (r != 0)
+			break;				/* -1: the server ended the copy; -2: error */
+		if (!wait_readable(rs, deadline, timeout_ms))
+			return false;
+	}
+	while (r == -1)
+	{
+		while (PQisBusy(rs->conn))
+			if (!wait_readable(rs, deadline, timeout_ms))
+				return false;
+		if ((res = PQgetResult(rs->conn)) == NULL)
+			break;
+		ok = ok && PQresultStatus(res) == PGRES_COMMAND_OK;
+		PQclear(res);
+	}
+	if (r != -1 || !ok)
+	{
+		pg_log_warning("unexpected termination of replication stream: %s",
+					   PQerrorMessage(rs->conn));
+		return false;
+	}
+	return true;
 }
 
 /* Release the connection; safe on a half-opened or closed stream. */

@@ -64,9 +64,9 @@ extern StreamReadStatus stream_read(ReplicationStream *rs,
 									StreamMessage *msg);
 extern bool stream_consume(ReplicationStream *rs);
 extern bool stream_send_status(ReplicationStream *rs, XLogRecPtr write_lsn,
-							   XLogRecPtr flush_lsn);
+							   XLogRecPtr flush_lsn, bool reply_requested);
 extern int	stream_socket(const ReplicationStream *rs);
-extern void stream_end_copy(ReplicationStream *rs);
+extern bool stream_end_copy(ReplicationStream *rs, int timeout_ms);
 extern void stream_close(ReplicationStream *rs);
 extern char *stream_masked_conninfo(const RelayConfig *cfg);
 extern int64 stream_now_us(void);

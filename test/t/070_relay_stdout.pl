@@ -32,8 +32,14 @@ command_fails_like([ $relay, '-E', 'nope' ], qr/could not parse end location "no
 	'invalid --endpos');
 command_fails_like([ $relay, '-s', 'ten' ],
 	qr/invalid value "ten" for option -s\/--status-interval/, 'invalid -s');
+command_fails_like([ $relay, '-s', '-1' ],
+	qr/-s\/--status-interval must be in range 0\.\.\d+/, 'negative -s');
+command_fails_like([ $relay, '--receive-timeout', '1x' ],
+	qr/invalid value "1x" for option --receive-timeout/, 'invalid --receive-timeout');
 command_fails_like([ $relay, '--max-queue-bytes', '10' ],
-	qr/invalid value "10" for option --max-queue-bytes/, 'queue too small');
+	qr/--max-queue-bytes must be in range 1048576\.\.\d+/, 'queue too small');
+command_fails_like([ $relay, '--max-queue-bytes', 'ten' ],
+	qr/invalid value "ten" for option --max-queue-bytes/, 'invalid --max-queue-bytes');
 command_fails_like([ $relay, 'extra' ], qr/too many command-line arguments/,
 	'extra argument');
 command_fails_like([ $relay, '-S', 'Bad-Name' ],

@@ -132,8 +132,8 @@ test_properties(void)
 
 	tap_ok(parse(&cfg, text), "properties file parses");
 	tap_ok(has(&cfg.conn, "host", "localhost") && has(&cfg.conn, "port", "5432") &&
-		   has(&cfg.conn, "user", "cdc"),
-		   "separators '=', ':' and blank; surrounding blanks dropped");
+		   has(&cfg.conn, "user", "cdc   "),
+		   "separators '=', ':' and blank; leading blanks dropped, trailing kept");
 	tap_ok(has(&cfg.conn, "password", "p=ss\xc3\xa9"), "escapes and \\u decoded");
 	tap_ok(has(&cfg.plugin_options, "table.include.list",
 			   "public.orders,public.items"), "continuation lines joined");
@@ -147,6 +147,129 @@ test_properties(void)
 	tap_ok(!parse(&cfg, "a=1\n\ndatabase.port=0\n"), "port 0 is an error");
 	config_free(&cfg);
 	tap_ok(!parse(&cfg, "x=\\u12\n"), "malformed \\u escape is an error");
+	config_free(&cfg);
+}
+
+/* The value of librdkafka property name after parsing text, or NULL. */
+static const char *
+kafka_value(RelayConfig *cfg, const char *name)
+{
+	const NameValue *nv = nv_find(&cfg->kafka_props, name);
+
+	return nv ? nv->value : NULL;
+}
+
+static void
+is_kafka(RelayConfig *cfg, const char *name, const char *want,
+		 const char *test)
+{
+	const char *got = kafka_value(cfg, name);
+
+	tap_is_mem(got, got ? (int) strlen(got) : 0, want, test);
+}
+
+/* java.util.Properties.load's rules, case by case (kafka.<name> keys). */
+static void
+test_properties_java(void)
+{
+	static const struct
+	{
+		const char *name;
+		const char *want;
+		const char *test;
+	}			cases[] =
+	{
+		{"trail", "v  \t",
+		"trailing blanks of a value kept"},
+		{"crlf", "one,two",
+		"continuation on a CRLF file"},
+		{"cr1", "x",
+		"CR alone ends a line (1)"},
+		{"cr2", "y",
+		"CR alone ends a line (2)"},
+		{"join", "a b",
+		"continuation: blanks before the backslash kept, the next line's indent dropped"},
+		{"even", "a\\",
+		"an even number of backslashes does not continue"},
+		{"after", "h",
+		"... and the next line is a line of its own"},
+		{"notcomment", "1",
+		"a comment line is never continued"},
+		{"hash", "a#b",
+		"a continuation line starting with # is no comment"},
+		{"sp1", "v",
+		"blanks around '='"},
+		{"sp2", "v",
+		"':' separator"},
+		{"sp3", "v",
+		"blank separator"},
+		{"sp4", "=v",
+		"only the first '=' separates"},
+		{"sp5", "= v",
+		"blanks, one '=', blanks; then the value"},
+		{"sp6", "=v",
+		"blank then ':' is one separator"},
+		{"k=x", "y",
+		"escaped '=' in a key"},
+		{"k y", "z",
+		"escaped blank in a key"},
+		{"esc", "\t\n\r\fz\\=",
+		"escapes \\t \\n \\r \\f, others stand for themselves"},
+		{"u", "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80",
+		"\\uXXXX, and a surrogate pair as one character"},
+		{"empty", "",
+		"empty value"},
+		{"bare", "",
+		"key without separator: empty value"},
+		{"blankcont", "a",
+		"a blank continuation line ends the value"},
+		{"next", "b",
+		"... and the next line is read"},
+		{"ff", "w",
+		"form feed is a blank"},
+		{"eof", "end",
+		"a backslash at the end of the file is dropped"},
+	};
+	RelayConfig cfg;
+	int			i;
+
+	tap_ok(parse(&cfg,
+				 "kafka.trail=v  \t\n"
+				 "kafka.crlf=one,\\\r\n    two\r\n"
+				 "kafka.cr1=x\rkafka.cr2=y\r"
+				 "kafka.join=a \\\n   b\n"
+				 "kafka.even=a\\\\\nkafka.after=h\n"
+				 "# a comment is not continued \\\n"
+				 "kafka.notcomment=1\n"
+				 "  ! another\n"
+				 "kafka.hash=a\\\n#b\n"
+				 "kafka.sp1  =  v\n"
+				 "kafka.sp2:v\n"
+				 "kafka.sp3 \t v\n"
+				 "kafka.sp4==v\n"
+				 "kafka.sp5 = = v\n"
+				 "kafka.sp6 :=v\n"
+				 "kafka.k\\=x=y\n"
+				 "kafka.k\\ y=z\n"
+				 "kafka.esc=\\t\\n\\r\\f\\z\\\\\\=\n"
+				 "kafka.u=\\u00e9\\u20AC\\uD83D\\uDE00\n"
+				 "kafka.empty=\n"
+				 "kafka.bare\n"
+				 "kafka.blankcont=a\\\n   \nkafka.next=b\n"
+				 "\f kafka.ff\f=\fw\n"
+				 "kafka.eof=end\\"),
+		   "Java properties cases parse");
+	for (i = 0; i < lengthof(cases); i++)
+		is_kafka(&cfg, cases[i].name, cases[i].want, cases[i].test);
+	config_free(&cfg);
+
+	tap_ok(!parse(&cfg, "kafka.x=\\u00g1\n"), "non-hex \\u escape is an error");
+	config_free(&cfg);
+	tap_ok(!parse(&cfg, "kafka.x=\\uDE00\n"), "lone low surrogate is an error");
+	config_free(&cfg);
+	tap_ok(!parse(&cfg, "kafka.x=\\uD83Dx\n"), "high surrogate alone is an error");
+	config_free(&cfg);
+	tap_ok(!parse(&cfg, "kafka.x=a\\u0000b\n"), "\\u0000 is an error");
 	config_free(&cfg);
 }
 
@@ -225,6 +348,7 @@ main(int argc, char **argv)
 	test_json();
 	test_json_errors();
 	test_properties();
+	test_properties_java();
 	test_merge_and_finish();
 	test_numbers();
 	return tap_done();
