@@ -18,6 +18,19 @@
 #define RELAY_DEFAULT_PROGRESS_INTERVAL_MS	10000
 #define RELAY_DEFAULT_MAX_QUEUE_BYTES		(8 * 1024 * 1024)
 
+/*
+ * Debezium's event.processing.failure.handling.mode: what to do with an
+ * event that can never be produced (larger than Kafka accepts).
+ */
+typedef enum RelayFailureMode
+{
+	RELAY_FAILURE_FAIL,			/* stop with a message naming the fix */
+	RELAY_FAILURE_WARN,			/* skip it with a warning */
+	RELAY_FAILURE_SKIP			/* skip it with an informational line */
+} RelayFailureMode;
+
+#define RELAY_FAILURE_MODE_KEY	"event.processing.failure.handling.mode"
+
 /* An ordered list of name/value pairs; value may be NULL (-o name). */
 typedef struct NameValue
 {
@@ -51,6 +64,7 @@ typedef struct RelayConfig
 	int			status_interval_ms; /* -s, status.update.interval.ms */
 	int			progress_interval_ms;	/* --progress-interval */
 	int64		max_queue_bytes;	/* --max-queue-bytes */
+	RelayFailureMode failure_mode;	/* event.processing.failure.handling.mode */
 	bool		create_slot;	/* --create-slot */
 	bool		if_not_exists;	/* --if-not-exists */
 	bool		start;			/* --start */
