@@ -131,8 +131,13 @@ init_session(DecoderState *state)
 	state->source_db = buf.data;
 	state->source_schema = walcast_event_source_schema();
 	state->message_schema = walcast_event_message_schema(state);
-	state->message_topic = psprintf("%s.message", state->prefix);
-	state->txmeta_topic = psprintf("%s.transaction", state->prefix);
+	/* sanitized as table topics are: a database may be named "my db" */
+	initStringInfo(&buf);
+	walcast_sanitize_topic(&buf, psprintf("%s.message", state->prefix));
+	state->message_topic = buf.data;
+	initStringInfo(&buf);
+	walcast_sanitize_topic(&buf, psprintf("%s.transaction", state->prefix));
+	state->txmeta_topic = buf.data;
 }
 
 static void

@@ -199,6 +199,23 @@ ack_new_session(AckTracker *ack)
 	ack->in_flight = 0;
 }
 
+/*
+ * The end LSN of transaction seq of this session in *end_lsn
+ * (InvalidXLogRecPtr while it is open), for log lines.  False for a
+ * transaction of an earlier session.
+ */
+bool
+ack_txn_end_lsn(const AckTracker *ack, uint64 seq, XLogRecPtr *end_lsn)
+{
+	const AckTxn *txn;
+
+	if (seq < ack->session_seq || seq < ack->head_seq || seq >= ack->next_seq)
+		return false;
+	txn = txn_at(ack, seq);
+	*end_lsn = txn->closed ? txn->end_lsn : InvalidXLogRecPtr;
+	return true;
+}
+
 /* True while a transaction's records are arriving (no C record yet). */
 bool
 ack_txn_open(const AckTracker *ack)

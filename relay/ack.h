@@ -43,6 +43,8 @@ extern void ack_delivered(AckTracker *ack, uint64 seq, bool ok);
 extern void ack_keepalive(AckTracker *ack, XLogRecPtr wal_end_lsn);
 extern void ack_new_session(AckTracker *ack);
 extern bool ack_txn_open(const AckTracker *ack);
+extern bool ack_txn_end_lsn(const AckTracker *ack, uint64 seq,
+							XLogRecPtr *end_lsn);
 extern bool ack_idle(const AckTracker *ack);
 
 /* The flush position the relay may send to the server. */

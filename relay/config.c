@@ -76,6 +76,8 @@ static const char *const plugin_keys[] =
 	"include.unknown.datatypes", "unavailable.value.placeholder",
 	"provide.transaction.metadata", "message.prefix.include.list",
 	"message.prefix.exclude.list", "schemas.enable",
+	/* read by the relay too: see finish_failure_mode */
+	RELAY_FAILURE_MODE_KEY,
 };
 
 /* Known Debezium / Kafka Connect keys that do not apply, and why. */
@@ -569,6 +571,34 @@ finish_plugin_options(RelayConfig *cfg)
 	return true;
 }
 
+/*
+ * event.processing.failure.handling.mode is a plugin option (for events over
+ * PostgreSQL's 1 GB limit) and a relay setting (for records over Kafka's
+ * limits): it reaches the plugin only when given, and the relay reads the
+ * same value.
+ */
+static bool
+finish_failure_mode(RelayConfig *cfg)
+{
+	const NameValue *nv = nv_find(&cfg->plugin_options, RELAY_FAILURE_MODE_KEY);
+	const char *v = nv ? nv->value : "fail";
+
+	if (v && strcmp(v, "fail") == 0)
+		cfg->failure_mode = RELAY_FAILURE_FAIL;
+	else if (v && strcmp(v, "warn") == 0)
+		cfg->failure_mode = RELAY_FAILURE_WARN;
+	else if (v && strcmp(v, "skip") == 0)
+		cfg->failure_mode = RELAY_FAILURE_SKIP;
+	else
+	{
+		pg_log_error("invalid value for option \"%s\": \"%s\"",
+					 RELAY_FAILURE_MODE_KEY, v ? v : "");
+		pg_log_error_detail("Valid values are \"fail\", \"warn\" and \"skip\".");
+		return false;
+	}
+	return true;
+}
+
 /* Fill in defaults and check combinations.  Returns false on an error. */
 bool
 config_finish(RelayConfig *cfg)
@@ -606,7 +636,7 @@ config_finish(RelayConfig *cfg)
 	}
 	if (config_stdout_mode(cfg) && cfg->kafka_props.count > 0)
 		pg_log_warning("no Kafka bootstrap servers configured: writing to standard output and ignoring the Kafka properties");
-	return finish_plugin_options(cfg);
+	return finish_failure_mode(cfg) && finish_plugin_options(cfg);
 }
 
 /* Without bootstrap servers the relay writes JSON lines to stdout. */

@@ -21,6 +21,19 @@
 #define RELAY_MIN_QUEUE_BYTES				INT64CONST(1048576)
 #define RELAY_MAX_QUEUE_BYTES				(INT64CONST(1) << 40)
 
+/*
+ * Debezium's event.processing.failure.handling.mode: what to do with an
+ * event that can never be produced (larger than Kafka accepts).
+ */
+typedef enum RelayFailureMode
+{
+	RELAY_FAILURE_FAIL,			/* stop with a message naming the fix */
+	RELAY_FAILURE_WARN,			/* skip it with a warning */
+	RELAY_FAILURE_SKIP			/* skip it with an informational line */
+} RelayFailureMode;
+
+#define RELAY_FAILURE_MODE_KEY	"event.processing.failure.handling.mode"
+
 /* An ordered list of name/value pairs; value may be NULL (-o name). */
 typedef struct NameValue
 {
@@ -55,6 +68,7 @@ typedef struct RelayConfig
 	int			progress_interval_ms;	/* --progress-interval */
 	int			receive_timeout_ms; /* --receive-timeout; 0: none */
 	int64		max_queue_bytes;	/* --max-queue-bytes */
+	RelayFailureMode failure_mode;	/* event.processing.failure.handling.mode */
 	bool		create_slot;	/* --create-slot */
 	bool		if_not_exists;	/* --if-not-exists */
 	bool		start;			/* --start */

@@ -20,6 +20,14 @@
  * On a crash, nothing confirmed is undelivered (ack.c), so the slot replays
  * from the last confirmed position: at worst some events are sent twice.
  *
+ * Reconnection backs off exponentially, and the backoff starts again from
+ * its minimum only after a session that got somewhere (a transaction
+ * confirmed, or the confirmed position moved in a session that lasted): a
+ * connection that succeeds and then fails the same way (a plugin error at
+ * the first change, an event over PostgreSQL's 1 GB limit) must not be
+ * retried every second.  A server error whose SQLSTATE says that no retry
+ * can succeed (a publication that does not exist) stops the relay instead.
+ *
  * IDENTIFICATION
  *	  relay/main.c
  *
@@ -52,6 +60,8 @@
 #define RELAY_END_COPY_TIMEOUT_MS	10000
 /* Least time between status updates sent because the position moved. */
 #define RELAY_CONFIRM_STATUS_MS		1000
+/* A session this long that moved the confirmed position resets the backoff. */
+#define RELAY_SESSION_STABLE_SECS	60
 
 /* Why run_stream returned. */
 typedef enum RelayStop
@@ -91,6 +101,10 @@ typedef struct Relay
 	bool		ping_sent;		/* asked for a reply since then */
 	bool		endpos_reached;
 	bool		paused;			/* waiting for queue space */
+	int			reconnect_delay;	/* seconds before the next attempt */
+	int			reconnect_attempt;	/* attempts since the last progress */
+	int64		session_start_us;	/* when this session started streaming */
+	XLogRecPtr	session_start_lsn;	/* confirmed position at that time */
 } Relay;
 
 static const char *progname;
@@ -345,16 +359,49 @@ parse_args(Relay *relay, int argc, char **argv)
 
 /* ---- acknowledgements ---- */
 
+/*
+ * A record Kafka refuses for its size, skipped because
+ * event.processing.failure.handling.mode is warn or skip: say where it was.
+ */
 static void
-on_delivery(void *arg, uint64 seq, bool ok)
+log_skipped(Relay *relay, uint64 seq, const char *topic, int64 bytes)
+{
+	XLogRecPtr	end_lsn;
+	char		where[64];
+
+	if (!ack_txn_end_lsn(&relay->ack, seq, &end_lsn))
+		return;					/* an earlier session's: replayed anyway */
+	if (end_lsn != InvalidXLogRecPtr)
+		snprintf(where, sizeof(where), "ending at %X/%X",
+				 LSN_FORMAT_ARGS(end_lsn));
+	else
+		snprintf(where, sizeof(where), "after %X/%X",
+				 LSN_FORMAT_ARGS(relay->written_lsn));
+	if (relay->cfg.failure_mode == RELAY_FAILURE_WARN)
+	{
+		pg_log_warning("skipped a record of %lld bytes for topic \"%s\" in the transaction %s",
+					   (long long) bytes, topic, where);
+		pg_log_warning_detail("Kafka refuses records of this size, and %s is \"warn\".",
+							  RELAY_FAILURE_MODE_KEY);
+	}
+	else
+		pg_log_info("skipped a record of %lld bytes for topic \"%s\" in the transaction %s",
+					(long long) bytes, topic, where);
+}
+
+static void
+on_delivery(void *arg, uint64 seq, ProducerOutcome outcome,
+			const char *topic, int64 bytes)
 {
 	Relay	   *relay = (Relay *) arg;
 
-	if (ok)
+	if (outcome == PRODUCER_DELIVERED)
 		relay->metrics.delivered++;
+	else if (outcome == PRODUCER_DELIVERY_SKIPPED)
+		log_skipped(relay, seq, topic, bytes);
 	else
 		relay->metrics.failed++;
-	ack_delivered(&relay->ack, seq, ok);
+	ack_delivered(&relay->ack, seq, outcome != PRODUCER_DELIVERY_FAILED);
 }
 
 /*
@@ -476,6 +523,14 @@ produce_event(Relay *relay, MessageStatus *status)
 	ProducerSendStatus st = producer_send(&relay->producer, ev,
 										  relay->route.prefix, seq);
 
+	if (st == PRODUCER_SKIPPED)
+	{
+		/* too large for Kafka, and the mode says skip: the event is done */
+		ack_message_unsent(&relay->ack, seq);
+		log_skipped(relay, seq, ev->topic, producer_event_bytes(ev));
+		relay->have_event = false;
+		return true;
+	}
 	if (st != PRODUCER_SENT)
 	{
 		ack_message_unsent(&relay->ack, seq);
@@ -694,6 +749,8 @@ open_stream(Relay *relay, bool startup)
 				relay->producer.rk ? "Kafka" : "standard output");
 	relay->last_status_us = stream_now_us();
 	note_receive(relay);
+	relay->session_start_us = relay->last_status_us;
+	relay->session_start_lsn = ack_confirmed_lsn(&relay->ack);
 	return STREAM_OPEN_OK;
 }
 
@@ -726,22 +783,45 @@ sleep_serving_kafka(Relay *relay, int secs)
 }
 
 /*
+ * Did the lost session get anywhere?  A transaction of it confirmed, or the
+ * confirmed position moved (keepalives of an idle slot) in a session that
+ * lasted.  A session that fails at once, the same way each time, does not.
+ */
+static bool
+session_made_progress(Relay *relay)
+{
+	bool		moved = ack_confirmed_lsn(&relay->ack) > relay->session_start_lsn;
+
+	return moved &&
+		(relay->ack.head_seq > relay->ack.session_seq ||
+		 stream_now_us() - relay->session_start_us >=
+		 RELAY_SESSION_STABLE_SECS * INT64CONST(1000000));
+}
+
+/*
  * Reconnect with exponential backoff (1 s doubling to 30 s), one log line
- * per attempt.  Returns false on a signal or an error that retrying cannot
- * fix (already logged).
+ * per attempt.  The delay and the attempt count carry over from the last
+ * reconnection unless the lost session made progress.  Returns false on a
+ * signal or an error that retrying cannot fix (already logged).
  */
 static bool
 reconnect(Relay *relay)
 {
-	int			delay = RELAY_RECONNECT_MIN_SECS;
-	int			attempt;
-
+	if (relay->reconnect_delay == 0 || session_made_progress(relay))
+	{
+		relay->reconnect_delay = RELAY_RECONNECT_MIN_SECS;
+		relay->reconnect_attempt = 0;
+	}
 	reset_session(relay);
-	for (attempt = 1;; attempt++)
+	for (;;)
 	{
 		StreamOpenStatus st;
+		int			delay = relay->reconnect_delay;
 
-		pg_log_info("reconnecting in %d s (attempt %d)", delay, attempt);
+		relay->reconnect_attempt++;
+		pg_log_info("reconnecting in %d s (attempt %d)", delay,
+					relay->reconnect_attempt);
+		relay->reconnect_delay = Min(delay * 2, RELAY_RECONNECT_MAX_SECS);
 		if (!sleep_serving_kafka(relay, delay))
 			return false;
 		st = open_stream(relay, false);
@@ -749,8 +829,53 @@ reconnect(Relay *relay)
 			return true;
 		if (st == STREAM_OPEN_FATAL)
 			return false;
-		delay = Min(delay * 2, RELAY_RECONNECT_MAX_SECS);
 	}
+}
+
+/*
+ * Server errors that a new connection meets again, by SQLSTATE (never by
+ * the server's text: lc_messages may be anything), with the fix.
+ */
+static const struct
+{
+	const char *sqlstate;
+	const char *hint;
+}			permanent_errors[] =
+{
+	{"0A000", "Change what the message says is not supported, then start walcast-relay again."},
+	{"22023", "Correct the plugin option the message names (-o or the configuration file), then start walcast-relay again."},
+	{"42501", "Grant the relay's database user the privilege the message names, then start walcast-relay again."},
+	{"42601", "Correct the plugin option the message names (-o or the configuration file), then start walcast-relay again."},
+	{"42704", "Create the missing object, or correct the option that names it (such as publication.name), then start walcast-relay again."},
+	{"42P01", "Create the missing table, or correct the option that names it, then start walcast-relay again."},
+	{"55000", "Fix the state the message describes (an invalidated replication slot must be dropped and created again), then start walcast-relay again."},
+};
+
+/*
+ * The server ended the stream: true when its error cannot heal by
+ * reconnecting (logged, with the fix).  An event over PostgreSQL's 1 GB
+ * limit (program_limit_exceeded) fails on every try too, but the fix is
+ * the plugin's skip mode, so it gets a hint and the backoff.
+ */
+static bool
+permanent_stream_error(Relay *relay)
+{
+	const char *state = relay->stream.error_sqlstate;
+	int			i;
+
+	if (strcmp(state, "54000") == 0)
+		pg_log_error_hint("An event larger than PostgreSQL's 1 GB limit fails the same way on every try; set %s to \"warn\" or \"skip\" to skip such events.",
+						  RELAY_FAILURE_MODE_KEY);
+	for (i = 0; i < lengthof(permanent_errors); i++)
+	{
+		if (strcmp(state, permanent_errors[i].sqlstate) != 0)
+			continue;
+		pg_log_error("cannot go on after this error; reconnecting would fail the same way (SQLSTATE %s)",
+					 state);
+		pg_log_error_hint("%s", permanent_errors[i].hint);
+		return true;
+	}
+	return false;
 }
 
 /*
@@ -840,7 +965,10 @@ reload_config(Relay *relay)
 static int
 shutdown_relay(Relay *relay, int code, int flush_ms)
 {
-	if (end_session(relay, flush_ms) > 0 && code == 0 && relay->endpos_reached)
+	int			left = end_session(relay, flush_ms);
+
+	/* --endpos promises that everything up to it was delivered */
+	if (code == 0 && relay->endpos_reached && (left > 0 || relay->ack.failed))
 		code = 1;
 	producer_destroy(&relay->producer);
 	pg_log_info("stopped; confirmed position %X/%X",
@@ -908,6 +1036,8 @@ run(Relay *relay)
 										  RELAY_SHUTDOWN_FLUSH_MS);
 				break;
 			case RELAY_STOP_CONN_LOST:
+				if (permanent_stream_error(relay))
+					return shutdown_relay(relay, 1, RELAY_SHUTDOWN_FLUSH_MS);
 				if (relay->cfg.no_loop)
 				{
 					pg_log_error("connection to the server lost; exiting (--no-loop)");

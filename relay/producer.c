@@ -17,10 +17,24 @@
  *	  be skipped), while a message that waits costs nothing, because the
  *	  queue limit then stops the relay from reading the slot.  Anyone who
  *	  prefers to fail can set -X message.timeout.ms=N.
- *	- queue.buffering.max.kbytes/.messages from --max-queue-bytes (8 MB):
- *	  librdkafka's defaults buffer about 1 GiB.  When the queue is full,
- *	  producer_send says so and main stops reading from PostgreSQL until
- *	  deliveries free space (backpressure, never dropping).
+ *	- the queue is bounded by --max-queue-bytes (8 MB; librdkafka's defaults
+ *	  buffer about 1 GiB), counted here over keys and values: when it is
+ *	  full, producer_send says so and main stops reading from PostgreSQL
+ *	  until deliveries free space (backpressure, never dropping).  A record
+ *	  larger than the whole queue is accepted when the queue is empty, so
+ *	  librdkafka's own limit (queue.buffering.max.kbytes) is set to the
+ *	  queue plus one record of message.max.bytes.
+ *
+ * A record Kafka refuses for its size (the producer's message.max.bytes at
+ * produce time, the brokers' message.max.bytes or the topic's
+ * max.message.bytes in the delivery report) can never be produced; Debezium's
+ * event.processing.failure.handling.mode says whether it stops the relay
+ * (fail, with the limit to raise) or is skipped (warn, skip).
+ *
+ * Every topic is checked once, when first used: a name Kafka would refuse,
+ * or one that differs from another topic of this run only by '.' against
+ * '_' (Kafka takes them for the same topic), stops the relay with a message
+ * naming it, instead of waiting on a topic the broker never creates.
  *
  * compression.type = lz4 (the repeated Kafka Connect schemas compress about
  * 23 times) and partitioner = murmur2_random (the Java client's partitioner,
@@ -64,17 +78,83 @@ static const char *const default_props[][2] =
 	{"partitioner", "murmur2_random"},
 };
 
+/*
+ * A record Kafka refuses for its size can never be produced.  In fail mode,
+ * log which limit to raise and return false; otherwise return true: the
+ * caller skips it (and main logs its position).
+ */
+static bool
+record_too_large(Producer *p, const char *topic, int64 bytes, bool at_broker,
+				 rd_kafka_resp_err_t err)
+{
+	if (p->failure_mode != RELAY_FAILURE_FAIL)
+		return true;
+	if (p->failure_logged)
+		return false;
+	p->failure_logged = true;
+	if (at_broker)
+	{
+		pg_log_error("cannot deliver a record of %lld bytes to topic \"%s\": %s",
+					 (long long) bytes, topic, rd_kafka_err2str(err));
+		pg_log_error_detail("The broker refuses records (after compression) larger than its message.max.bytes or the topic's max.message.bytes.");
+		pg_log_error_hint("Raise message.max.bytes on the brokers or max.message.bytes on topic \"%s\", or set %s to \"warn\" or \"skip\" to skip such records.",
+						  topic, RELAY_FAILURE_MODE_KEY);
+	}
+	else
+	{
+		pg_log_error("cannot produce a record of %lld bytes to topic \"%s\": it exceeds the producer's message.max.bytes of %lld",
+					 (long long) bytes, topic, (long long) p->max_message_bytes);
+		pg_log_error_hint("Raise it with -X message.max.bytes=N (at most 1000000000), with the brokers' message.max.bytes or the topic's max.message.bytes, or set %s to \"warn\" or \"skip\" to skip such records.",
+						  RELAY_FAILURE_MODE_KEY);
+	}
+	return false;
+}
+
+/* Log a failed delivery (the first one: the others follow from it). */
+static void
+report_delivery_failure(Producer *p, const char *topic,
+						rd_kafka_resp_err_t err)
+{
+	if (p->failure_logged)
+	{
+		pg_log_debug("could not deliver message to topic \"%s\": %s", topic,
+					 rd_kafka_err2str(err));
+		return;
+	}
+	p->failure_logged = true;
+	pg_log_error("could not deliver message to topic \"%s\": %s", topic,
+				 rd_kafka_err2str(err));
+	if (err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART ||
+		err == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC)
+		pg_log_error_hint("Create topic \"%s\", or set auto.create.topics.enable=true on the brokers.  Where auto-creation is on already, a topic whose name differs from it only by \".\" and \"_\" prevents it.",
+						  topic);
+	else if (err == RD_KAFKA_RESP_ERR_TOPIC_EXCEPTION)
+		pg_log_error_hint("Kafka refuses this topic name; a topic whose name differs from it only by \".\" and \"_\" may exist already.");
+	else if (err == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED)
+		pg_log_error_hint("Allow the relay's Kafka user to write to topic \"%s\" (and to create it, if it does not exist).",
+						  topic);
+}
+
 static void
 delivery_cb(rd_kafka_t *rk, const rd_kafka_message_t *msg, void *opaque)
 {
 	Producer   *p = (Producer *) opaque;
-	bool		ok = msg->err == RD_KAFKA_RESP_ERR_NO_ERROR;
+	const char *topic = rd_kafka_topic_name(msg->rkt);
+	int64		bytes = (int64) msg->len + (int64) msg->key_len;
+	ProducerOutcome outcome = PRODUCER_DELIVERED;
 
-	if (!ok)
-		pg_log_error("could not deliver message to topic \"%s\": %s",
-					 rd_kafka_topic_name(msg->rkt), rd_kafka_err2str(msg->err));
+	p->queued_bytes -= bytes;
+	if (msg->err == RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE ||
+		msg->err == RD_KAFKA_RESP_ERR_RECORD_LIST_TOO_LARGE)
+		outcome = record_too_large(p, topic, bytes, true, msg->err) ?
+			PRODUCER_DELIVERY_SKIPPED : PRODUCER_DELIVERY_FAILED;
+	else if (msg->err != RD_KAFKA_RESP_ERR_NO_ERROR)
+	{
+		report_delivery_failure(p, topic, msg->err);
+		outcome = PRODUCER_DELIVERY_FAILED;
+	}
 	p->on_delivery(p->on_delivery_arg, (uint64) (uintptr_t) msg->_private,
-				   ok);
+				   outcome, topic, bytes);
 }
 
 /*
@@ -135,6 +215,18 @@ conf_set(rd_kafka_conf_t *conf, const char *name, const char *value)
 	return true;
 }
 
+/* An integer property's value, 0 if it cannot be read. */
+static int64
+conf_get_int(rd_kafka_conf_t *conf, const char *name)
+{
+	char		buf[32];
+	size_t		size = sizeof(buf);
+
+	if (rd_kafka_conf_get(conf, name, buf, &size) != RD_KAFKA_CONF_OK)
+		return 0;
+	return strtoll(buf, NULL, 10);
+}
+
 /* Build the configuration: defaults, queue limits, then the user's. */
 static rd_kafka_conf_t *
 build_conf(Producer *p, const RelayConfig *cfg)
@@ -146,9 +238,6 @@ build_conf(Producer *p, const RelayConfig *cfg)
 
 	for (i = 0; i < lengthof(default_props); i++)
 		ok = ok && conf_set(conf, default_props[i][0], default_props[i][1]);
-	snprintf(num, sizeof(num), "%lld",
-			 (long long) Max(cfg->max_queue_bytes / 1024, 1));
-	ok = ok && conf_set(conf, "queue.buffering.max.kbytes", num);
 	/* about 256 bytes per message at least: a count that rarely binds */
 	snprintf(num, sizeof(num), "%lld",
 			 (long long) Min(Max(cfg->max_queue_bytes / 256, 1000), 10000000));
@@ -156,6 +245,13 @@ build_conf(Producer *p, const RelayConfig *cfg)
 	for (i = 0; ok && i < cfg->kafka_props.count; i++)
 		ok = conf_set(conf, cfg->kafka_props.items[i].name,
 					  cfg->kafka_props.items[i].value);
+	p->max_message_bytes = conf_get_int(conf, "message.max.bytes");
+	/* room for the whole queue plus one record as large as Kafka accepts */
+	snprintf(num, sizeof(num), "%lld",
+			 (long long) Min((cfg->max_queue_bytes + p->max_message_bytes) / 1024 + 1,
+							 PG_INT32_MAX));
+	if (ok && nv_find(&cfg->kafka_props, "queue.buffering.max.kbytes") == NULL)
+		ok = conf_set(conf, "queue.buffering.max.kbytes", num);
 	if (!ok)
 	{
 		rd_kafka_conf_destroy(conf);
@@ -206,6 +302,8 @@ producer_init(Producer *p, const RelayConfig *cfg, ProducerDeliveryFn fn,
 	p->wake_fd[0] = p->wake_fd[1] = -1;
 	p->on_delivery = fn;
 	p->on_delivery_arg = arg;
+	p->failure_mode = cfg->failure_mode;
+	p->max_queue_bytes = cfg->max_queue_bytes;
 	producer_make_uuid7(p->run_id);
 	if (config_stdout_mode(cfg))
 	{
@@ -261,10 +359,29 @@ get_topic(Producer *p, const char *name)
 	int			i;
 	ProducerTopic *t;
 
+	const char *problem;
+
 	/* XXX: a linear search; fine for hundreds of tables, hash it if not */
 	for (i = p->ntopics - 1; i >= 0; i--)
 		if (strcmp(p->topics[i].name, name) == 0)
 			return p->topics[i].rkt;
+	if ((problem = route_topic_problem(name)) != NULL)
+	{
+		pg_log_error("invalid Kafka topic name \"%s\"", name);
+		pg_log_error_detail("%s", problem);
+		pg_log_error_hint("The walcast plugin writes valid topic names; use a plugin of the same walcast version as walcast-relay.");
+		return NULL;
+	}
+	for (i = 0; i < p->ntopics; i++)
+	{
+		if (!route_topics_collide(p->topics[i].name, name))
+			continue;
+		pg_log_error("topics \"%s\" and \"%s\" collide in Kafka", name,
+					 p->topics[i].name);
+		pg_log_error_detail("Kafka takes topic names that differ only by \".\" and \"_\" for the same topic and refuses to create the second one.");
+		pg_log_error_hint("Leave one of the two tables out with table.exclude.list (or table.include.list or the publication), or stream it through its own slot and relay with another topic.prefix; walcast has no per-table topic routing.");
+		return NULL;
+	}
 	if (p->ntopics == p->topics_cap)
 	{
 		p->topics_cap = Max(16, p->topics_cap * 2);
@@ -310,13 +427,26 @@ build_headers(const Producer *p, const RouteEvent *ev, const char *prefix)
 	return h;
 }
 
+/* The bytes of an event the queue limit counts: its key and value. */
+int64
+producer_event_bytes(const RouteEvent *ev)
+{
+	return (int64) (ev->key ? ev->key_len : 0) +
+		(int64) (ev->value ? ev->value_len : 0);
+}
+
 static ProducerSendStatus
 send_kafka(Producer *p, const RouteEvent *ev, const char *prefix, uint64 seq)
 {
-	rd_kafka_topic_t *rkt = get_topic(p, ev->topic);
+	int64		bytes = producer_event_bytes(ev);
+	rd_kafka_topic_t *rkt;
 	rd_kafka_headers_t *hdrs;
 	rd_kafka_resp_err_t err;
 
+	/* an event larger than the whole queue goes once the queue is empty */
+	if (p->queued_bytes > 0 && p->queued_bytes + bytes > p->max_queue_bytes)
+		return PRODUCER_QUEUE_FULL;
+	rkt = get_topic(p, ev->topic);
 	if (rkt == NULL)
 		return PRODUCER_FAILED;
 	hdrs = build_headers(p, ev, prefix);
@@ -330,11 +460,25 @@ send_kafka(Producer *p, const RouteEvent *ev, const char *prefix, uint64 seq)
 							RD_KAFKA_V_OPAQUE((void *) (uintptr_t) seq),
 							RD_KAFKA_V_END);
 	if (err == RD_KAFKA_RESP_ERR_NO_ERROR)
+	{
+		p->queued_bytes += bytes;
 		return PRODUCER_SENT;	/* the message owns hdrs now */
+	}
 	if (hdrs)
 		rd_kafka_headers_destroy(hdrs);
-	if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL)
+	if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL && rd_kafka_outq_len(p->rk) > 0)
 		return PRODUCER_QUEUE_FULL;
+	if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL)
+	{
+		/* only with -X queue.buffering.max.kbytes or .messages set small */
+		pg_log_error("cannot queue a record of %lld bytes for topic \"%s\": it does not fit in the empty producer queue",
+					 (long long) bytes, ev->topic);
+		pg_log_error_hint("Raise queue.buffering.max.kbytes, or leave it unset so that --max-queue-bytes sizes the queue.");
+		return PRODUCER_FAILED;
+	}
+	if (err == RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE)
+		return record_too_large(p, ev->topic, bytes, false, err) ?
+			PRODUCER_SKIPPED : PRODUCER_FAILED;
 	pg_log_error("could not produce message to topic \"%s\": %s", ev->topic,
 				 rd_kafka_err2str(err));
 	return PRODUCER_FAILED;
@@ -384,7 +528,8 @@ send_stdout(Producer *p, const RouteEvent *ev, uint64 seq)
 		pg_log_error("could not write to standard output: %m");
 		return PRODUCER_FAILED;
 	}
-	p->on_delivery(p->on_delivery_arg, seq, true);
+	p->on_delivery(p->on_delivery_arg, seq, PRODUCER_DELIVERED, ev->topic,
+				   producer_event_bytes(ev));
 	return PRODUCER_SENT;
 }
 

@@ -36,6 +36,8 @@
  */
 #define ROUTE_MAX_SCHEMA_ID		(1 << 20)
 #define ROUTE_MAX_FIELDS		8
+/* Kafka's longest topic name (and Debezium's, and the plugin's cut). */
+#define ROUTE_TOPIC_MAX_CHARS	249
 
 /* A parsed header line: the record letter and its numeric fields. */
 typedef struct RouteHeader
@@ -458,4 +460,46 @@ route_next(RouteSession *rs, RouteCursor *cur, RouteEvent *ev,
 	if (kind != ROUTE_ERROR)
 		cur->pos = (hdr.body - cur->data) + body_len;
 	return kind;
+}
+
+/*
+ * Why Kafka would refuse topic as a topic name, as a detail sentence, or
+ * NULL when it is valid: 1 to 249 characters from A-Z, a-z, 0-9, '.', '_'
+ * and '-', and neither "." nor "..".  The plugin sanitizes every topic it
+ * writes to this rule (walcast_sanitize_topic), so a refused name means a
+ * plugin of another version.
+ */
+const char *
+route_topic_problem(const char *topic)
+{
+	size_t		len = strlen(topic);
+
+	if (len == 0)
+		return "A topic name cannot be empty.";
+	if (len > ROUTE_TOPIC_MAX_CHARS)
+		return "Kafka topic names are at most 249 characters long.";
+	if (strcmp(topic, ".") == 0 || strcmp(topic, "..") == 0)
+		return "Kafka does not accept \".\" or \"..\" as a topic name.";
+	if (strspn(topic, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+			   "0123456789._-") != len)
+		return "Kafka topic names may only contain the characters A-Z, a-z, 0-9, \".\", \"_\" and \"-\".";
+	return NULL;
+}
+
+/*
+ * True when Kafka takes a and b for the same topic: it refuses a topic whose
+ * name differs from an existing one only by '.' against '_' (its metrics
+ * names replace '.' with '_').
+ */
+bool
+route_topics_collide(const char *a, const char *b)
+{
+	for (; *a && *b; a++, b++)
+	{
+		if (*a == *b)
+			continue;
+		if ((*a != '.' && *a != '_') || (*b != '.' && *b != '_'))
+			return false;
+	}
+	return *a == *b;
 }

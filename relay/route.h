@@ -97,5 +97,7 @@ extern RouteKind route_next(RouteSession *rs, RouteCursor *cur,
 							RouteEvent *ev, XLogRecPtr *commit_lsn,
 							const char **errmsg);
 extern bool route_parse_lsn(const char *s, size_t len, XLogRecPtr *lsn);
+extern const char *route_topic_problem(const char *topic);
+extern bool route_topics_collide(const char *a, const char *b);
 
 #endif							/* RELAY_ROUTE_H */

@@ -527,6 +527,7 @@ stream_start(ReplicationStream *rs, const RelayConfig *cfg,
 	}
 	PQclear(res);
 	rs->copying = true;
+	rs->error_sqlstate[0] = '\0';
 	return STREAM_OPEN_OK;
 }
 
@@ -596,8 +597,15 @@ stream_read(ReplicationStream *rs, StreamMessage *msg)
 		if (PQresultStatus(res) == PGRES_COMMAND_OK)
 			pg_log_info("the server ended the replication stream");
 		else
+		{
+			const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+
+			/* main decides by it whether reconnecting can help */
+			strlcpy(rs->error_sqlstate, state ? state : "",
+					sizeof(rs->error_sqlstate));
 			pg_log_error("replication stream ended: %s",
 						 PQerrorMessage(rs->conn));
+		}
 		PQclear(res);
 		return STREAM_READ_END;
 	}

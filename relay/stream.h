@@ -49,6 +49,7 @@ typedef struct ReplicationStream
 	char	   *copybuf;		/* last PQgetCopyData buffer, or NULL */
 	char	   *dbname;			/* from IDENTIFY_SYSTEM */
 	bool		copying;		/* inside COPY BOTH */
+	char		error_sqlstate[6];	/* of the error that ended the stream */
 } ReplicationStream;
 
 extern void stream_init(ReplicationStream *rs);

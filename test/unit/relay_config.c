@@ -341,6 +341,32 @@ test_numbers(void)
 		   lsn == UINT64CONST(0x16B374D848), "LSN");
 }
 
+static void
+test_failure_mode(void)
+{
+	RelayConfig cfg;
+
+	config_init(&cfg);
+	tap_ok(config_finish(&cfg) && cfg.failure_mode == RELAY_FAILURE_FAIL &&
+		   nv_find(&cfg.plugin_options, RELAY_FAILURE_MODE_KEY) == NULL,
+		   "failure mode: fail by default, not passed to the plugin");
+	config_free(&cfg);
+	parse(&cfg, "event.processing.failure.handling.mode=warn\n");
+	tap_ok(config_finish(&cfg) && cfg.failure_mode == RELAY_FAILURE_WARN &&
+		   has(&cfg.plugin_options, RELAY_FAILURE_MODE_KEY, "warn"),
+		   "failure mode: the key sets the relay's mode and the plugin option");
+	config_free(&cfg);
+	config_init(&cfg);
+	config_add_option(&cfg.plugin_options,
+					  "event.processing.failure.handling.mode=skip", "-o");
+	tap_ok(config_finish(&cfg) && cfg.failure_mode == RELAY_FAILURE_SKIP,
+		   "failure mode: -o sets it too");
+	config_free(&cfg);
+	parse(&cfg, "event.processing.failure.handling.mode=ignore-it\n");
+	tap_ok(!config_finish(&cfg), "failure mode: invalid value is an error");
+	config_free(&cfg);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -351,5 +377,6 @@ main(int argc, char **argv)
 	test_properties_java();
 	test_merge_and_finish();
 	test_numbers();
+	test_failure_mode();
 	return tap_done();
 }

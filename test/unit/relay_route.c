@@ -245,6 +245,31 @@ test_lsn(void)
 	tap_ok(!route_parse_lsn("01", 2, &lsn), "LSN without slash rejected");
 }
 
+static void
+test_topic_names(void)
+{
+	char		name[251];
+
+	tap_ok(route_topic_problem("pfx.public.t-1_x") == NULL, "valid topic name");
+	tap_ok(route_topic_problem("my db.message") != NULL, "space refused");
+	tap_ok(route_topic_problem("") != NULL, "empty name refused");
+	tap_ok(route_topic_problem(".") != NULL && route_topic_problem("..") != NULL,
+		   "\".\" and \"..\" refused");
+	memset(name, 'a', 250);
+	name[249] = '\0';
+	tap_ok(route_topic_problem(name) == NULL, "249 characters accepted");
+	name[249] = 'a';
+	name[250] = '\0';
+	tap_ok(route_topic_problem(name) != NULL, "250 characters refused");
+	tap_ok(route_topics_collide("p.public.my.t", "p.public.my_t"),
+		   "\".\" and \"_\" collide");
+	tap_ok(route_topics_collide("a_b", "a.b") && route_topics_collide("a_b", "a_b"),
+		   "collision is symmetric and reflexive");
+	tap_ok(!route_topics_collide("p.public.myt", "p.public.my_t"),
+		   "different lengths do not collide");
+	tap_ok(!route_topics_collide("a-b", "a_b"), "\"-\" and \"_\" do not collide");
+}
+
 int
 main(void)
 {
@@ -258,6 +283,7 @@ main(void)
 	test_errors();
 	test_session_reset();
 	test_lsn();
+	test_topic_names();
 	route_session_free(&rs);
 	return tap_done();
 }
