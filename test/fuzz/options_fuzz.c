@@ -5,7 +5,7 @@
  *	  running server with the walcast plugin
  *
  *	  options_fuzz -d CONNINFO -n NAMES_FILE -t SECONDS [-s SEED] [-o DIR]
- *				   [--no-ddl]
+ *				   [--isolate-errors]
  *
  * The plugin's option parser (decoder/options.c) is backend code: it
  * allocates with palloc, reports with ereport and compiles regular
@@ -17,8 +17,10 @@
  * booleans, enumeration words, integer bounds, strings, regular expression
  * lists built from fragments, skipped.operations lists, and random text.
  * Between calls, in the same session, ALTER TABLE and ANALYZE invalidate
- * the relation cache (a plugin's static state must survive a failed call),
- * unless --no-ddl.
+ * the relation cache (a plugin's static state must survive a failed call).
+ * --isolate-errors leaves those out and opens a new session after every
+ * failed call, to look past a crash that a failed call causes later in its
+ * session.
  *
  * A call may succeed or fail with an ERROR; what is a finding:
  *	- the connection is lost (the backend crashed; the postmaster restarts
@@ -144,6 +146,32 @@ log_clear(void)
 	for (int i = 0; i < nlog; i++)
 		free(session_log[i]);
 	nlog = 0;
+}
+
+/* How often each kind of ERROR came back (its message up to the first '"'). */
+#define MAX_KINDS 64
+static char *err_kind[MAX_KINDS];
+static long err_count[MAX_KINDS];
+static int	nkinds;
+
+static void
+count_error(const char *msg)
+{
+	char		kind[80];
+	int			i;
+
+	snprintf(kind, sizeof(kind), "%s", msg ? msg : "(no message)");
+	kind[strcspn(kind, "\":")] = '\0';
+	for (i = 0; i < nkinds; i++)
+		if (strcmp(err_kind[i], kind) == 0)
+			break;
+	if (i == nkinds)
+	{
+		if (nkinds == MAX_KINDS)
+			return;
+		err_kind[nkinds++] = xstrdup(kind);
+	}
+	err_count[i]++;
 }
 
 static char *seen[64];			/* distinct finding messages so far */
@@ -545,7 +573,7 @@ main(int argc, char **argv)
 	const char *names_file = NULL;
 	int			seconds = 60;
 	unsigned long long seed = (unsigned long long) time(NULL);
-	bool		ddl = true;
+	bool		isolate = false;
 	PGconn	   *conn;
 	char	   *started;
 	time_t		deadline;
@@ -567,12 +595,12 @@ main(int argc, char **argv)
 			seed = strtoull(argv[++i], NULL, 10);
 		else if (strcmp(argv[i], "-o") == 0 && i + 1 < argc)
 			outdir = argv[++i];
-		else if (strcmp(argv[i], "--no-ddl") == 0)
-			ddl = false;
+		else if (strcmp(argv[i], "--isolate-errors") == 0)
+			isolate = true;
 		else
 		{
 			fprintf(stderr, "usage: options_fuzz -d CONNINFO -n NAMES_FILE "
-					"[-t SECONDS] [-s SEED] [-o DIR] [--no-ddl]\n");
+					"[-t SECONDS] [-s SEED] [-o DIR] [--isolate-errors]\n");
 			return 2;
 		}
 	}
@@ -616,7 +644,7 @@ main(int argc, char **argv)
 			in_session = 0;
 		}
 		in_session++;
-		if (ddl && rnd(8) == 0)
+		if (!isolate && rnd(8) == 0)
 			buf_str(&sql, PICK(ddl_sql));
 		else
 		{
@@ -667,6 +695,9 @@ main(int argc, char **argv)
 			const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
 
 			errors++;
+			count_error(PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY));
+			if (isolate)
+				in_session = 1000;	/* a new session for the next call */
 			if (state && strncmp(state, "XX", 2) == 0)
 			{
 				char		what[512];
@@ -694,5 +725,7 @@ main(int argc, char **argv)
 	printf("options_fuzz: %ld calls, %ld statements succeeded, %ld failed "
 		   "with an ERROR, %ld crashes, %d findings (%ld repeats)\n",
 		   calls, ok, errors, crashes, nfindings, repeats);
+	for (int i = 0; i < nkinds; i++)
+		printf("options_fuzz:   %7ld x ERROR: %s...\n", err_count[i], err_kind[i]);
 	return nfindings > 0 ? 1 : 0;
 }
