@@ -391,6 +391,9 @@ read_event(RouteSession *rs, const RouteHeader *hdr, RouteEvent *ev,
 	ev->context = hdr->field[6][0] == '1';
 	if (ev->context && rs->prefix == NULL)
 		return route_error(rs, errmsg, "E record with context headers before the P record");
+	/* The producer takes the topic as a C string: a NUL would cut it. */
+	if (memchr(p, '\0', lens[0]) != NULL)
+		return route_error(rs, errmsg, "E record with a NUL byte in its topic");
 	resetStringInfo(&rs->topic);
 	appendBinaryStringInfo(&rs->topic, take_part(&p, lens[0]), lens[0]);
 	ev->topic = rs->topic.data;

@@ -170,10 +170,34 @@ test_schema_id_limit(void)
 	route_session_reset(&rs);
 }
 
-/* Each damaged message must be a ROUTE_ERROR, never an event or commit. */
+/* A damaged message must be a ROUTE_ERROR, never an event or commit. */
+static void
+expect_rejected(const char *msg, size_t len, const char *name)
+{
+	RouteEvent	ev;
+	XLogRecPtr	lsn;
+	const char *err = NULL;
+	RouteCursor cur;
+	RouteKind	k;
+
+	route_session_reset(&rs);
+	route_cursor_init(&cur, msg, len);
+	k = route_next(&rs, &cur, &ev, &lsn, &err);
+	tap_ok(k == ROUTE_ERROR && err != NULL && cur.pos == 0, name);
+}
+
 static void
 test_errors(void)
 {
+	/* with their lengths: some hold a NUL byte */
+	static const struct
+	{
+		const char *msg;
+		size_t		len;
+	}			bad_bin[] = {
+		/* NUL in the topic: the producer would use "t" (found by fuzzing) */
+		{"E 0 3 1 1 -1 -1 0\nt\0xkv", 23},
+	};
 	static const char *const bad[] = {
 		"E 0 3 1 1 -1 -1 0\nt.x",	/* body shorter than lengths */
 		"E 0 3 1 1 -1 -1\nt.xkv",	/* missing field */
@@ -201,17 +225,13 @@ test_errors(void)
 
 	for (i = 0; i < lengthof(bad); i++)
 	{
-		RouteEvent	ev;
-		XLogRecPtr	lsn;
-		const char *err = NULL;
-		RouteCursor cur;
-		RouteKind	k;
-
-		route_session_reset(&rs);
-		route_cursor_init(&cur, bad[i], strlen(bad[i]));
-		k = route_next(&rs, &cur, &ev, &lsn, &err);
 		snprintf(name, sizeof(name), "damaged record %d rejected", i + 1);
-		tap_ok(k == ROUTE_ERROR && err != NULL && cur.pos == 0, name);
+		expect_rejected(bad[i], strlen(bad[i]), name);
+	}
+	for (i = 0; i < lengthof(bad_bin); i++)
+	{
+		snprintf(name, sizeof(name), "damaged binary record %d rejected", i + 1);
+		expect_rejected(bad_bin[i].msg, bad_bin[i].len, name);
 	}
 }
 
