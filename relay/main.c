@@ -579,7 +579,7 @@ process_message(Relay *relay)
 				break;
 			case ROUTE_ERROR:
 				pg_log_error("invalid output from the walcast plugin: %s", errmsg);
-				pg_log_error_hint("The plugin and walcast-relay must come from the same walcast version.");
+				pg_log_error_hint("Check that the plugin and walcast-relay come from the same walcast version; if they do, report this as a bug.");
 				return MESSAGE_ERROR;
 		}
 	}

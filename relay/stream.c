@@ -30,11 +30,10 @@
 #include "port/pg_bswap.h"
 #include "pqexpbuffer.h"
 
+#include "libwalcast/dbzvalue.h"
 #include "stream.h"
 
 #define STREAM_PLUGIN_NAME		"walcast"
-/* Seconds between the Unix epoch and PostgreSQL's (2000-01-01). */
-#define POSTGRES_EPOCH_UNIX_SECS	INT64CONST(946684800)
 
 void
 stream_init(ReplicationStream *rs)
@@ -49,8 +48,7 @@ stream_now_us(void)
 	struct timeval tv;
 
 	gettimeofday(&tv, NULL);
-	return ((int64) tv.tv_sec - POSTGRES_EPOCH_UNIX_SECS) * 1000000 +
-		tv.tv_usec;
+	return (int64) tv.tv_sec * USECS_PER_SEC + tv.tv_usec - DBZ_PG_EPOCH_UNIX_US;
 }
 
 /* The connection keywords for libpq, ending with replication=database. */
