@@ -360,8 +360,19 @@ append_fields(StringInfo out, RelationInfo *info, bool key)
 		if (!first)
 			appendStringInfoChar(out, ',');
 		first = false;
-		dbzschema_append_field(out, &col->dbz, &settings.opts->modes,
-							   !col->notnull, col->default_json, col->name);
+
+		/*
+		 * A key column the column filters leave out of the value stays in
+		 * the key, but as in Debezium its field there is optional and has
+		 * no default.
+		 */
+		if (key && !col->in_value)
+			dbzschema_append_field(out, &col->dbz, &settings.opts->modes,
+								   true, NULL, col->name);
+		else
+			dbzschema_append_field(out, &col->dbz, &settings.opts->modes,
+								   !col->notnull, col->default_json,
+								   col->name);
 	}
 	appendStringInfoString(out, "]");
 }

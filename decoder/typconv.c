@@ -373,7 +373,13 @@ init_array(WalcastConv *cv, DbzType *t, Oid elemtype, int32 typmod,
 		cv->elem = NULL;
 		return true;
 	}
-	et->elem_required = et->kind == DBZ_ENUM || et->kind == DBZ_TSVECTOR;
+	/*
+	 * Debezium declares the items of enum[] and tsvector[] required, but an
+	 * element can be NULL, and Kafka Connect's JsonConverter refuses such a
+	 * record: walcast declares them optional, as for every other array (a
+	 * deviation).  int2vector and oidvector have no NULL elements.
+	 */
+	et->elem_required = false;
 	t->kind = DBZ_ARRAY;
 	t->elem = et;
 	t->toast = array_toast(elemtype);

@@ -294,8 +294,13 @@ append_schema_head(StringInfo out, const DbzType *type, const DbzModes *modes,
 {
 	SchemaName	s = schema_name(type, modes);
 
-	/* Debezium's geometry schema is optional whatever the column says */
-	if (type->kind == DBZ_GEOMETRY)
+	/*
+	 * Debezium's geometry schema is optional whatever the column says.  A
+	 * column Debezium only ever writes as null (bit(n)[]) must be optional
+	 * too, even if NOT NULL, or JsonConverter refuses its records (where
+	 * Debezium declares it required and fails: a deviation).
+	 */
+	if (type->kind == DBZ_GEOMETRY || type->always_null)
 		optional = true;
 	appendStringInfoString(out, "{\"type\":");
 	json_append_cstring(out, s.type);

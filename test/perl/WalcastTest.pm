@@ -13,6 +13,7 @@ WalcastTest - PostgreSQL nodes set up for walcast's TAP tests
   my $node = WalcastTest::new_node('stream', "timezone = 'UTC'\n");
   $node->start;
   WalcastTest::knows_allow_list($node);    # does the server have output_plugin_libraries?
+  my @opts = WalcastTest::golden_case_options("test/golden/cases/crud-basic");
 
 =head1 DESCRIPTION
 
@@ -50,6 +51,26 @@ sub use_build_dir
 		"dynamic_library_path = '$ENV{WALCAST_LIBDIR}:\$libdir'\n")
 	  if $ENV{WALCAST_LIBDIR};
 	return;
+}
+
+# The options of a golden case (test/golden/cases/NAME): its
+# connector.properties entries as a list name, value, name, value, ...
+sub golden_case_options
+{
+	my ($case) = @_;
+	my @opts;
+	return () unless -f "$case/connector.properties";
+	open my $fh, '<', "$case/connector.properties" or die $!;
+	while (my $line = <$fh>)
+	{
+		next if $line =~ /^\s*(#|$)/;
+		chomp $line;
+		my ($k, $v) = split /=/, $line, 2;
+		s/^\s+|\s+$//g for ($k, $v);
+		push @opts, $k, $v;
+	}
+	close $fh;
+	return @opts;
 }
 
 # A node ready for logical decoding with walcast, not started; $conf is

@@ -35,18 +35,8 @@ sub run_file
 sub plugin_options
 {
 	my ($case) = @_;
-	my @opts;
-	return '' unless -f "$case/connector.properties";
-	open my $fh, '<', "$case/connector.properties" or die $!;
-	while (my $line = <$fh>)
-	{
-		next if $line =~ /^\s*(#|$)/;
-		chomp $line;
-		my ($k, $v) = split /=/, $line, 2;
-		s/^\s+|\s+$//g for ($k, $v);
-		push @opts, map { my $s = $_; $s =~ s/'/''/g; "'$s'" } ($k, $v);
-	}
-	close $fh;
+	my @opts = map { my $s = $_; $s =~ s/'/''/g; "'$s'" }
+	  WalcastTest::golden_case_options($case);
 	return @opts ? ', VARIADIC ARRAY[' . join(', ', @opts) . ']::text[]' : '';
 }
 
