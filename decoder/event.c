@@ -451,6 +451,20 @@ append_column(StringInfo out, DecoderState *state, const WalcastColumn *col,
 	}
 	if (!isnull && col->varlena && !value_fits(out, state, col, value))
 		return;
+	/* a NOT NULL column whose value has only null in these modes */
+	if (!isnull && col->notnull)
+	{
+		WalcastUnwritable why = walcast_typconv_unwritable(col, value,
+														   &state->opts.modes);
+
+		if (why != WC_WRITABLE)
+		{
+			state->event_unwritable = why;
+			state->unwritable_col = col;
+			state->event_overflow = true;
+			return;
+		}
+	}
 	if (!isnull)
 		walcast_typconv_append(out, col, value, &state->opts.modes);
 	else if (col->default_json)
@@ -555,18 +569,80 @@ init_record(WalcastRecord *rec, RelationInfo *info)
 	rec->context_headers = true;
 }
 
+/* The level event.processing.failure.handling.mode reports a failure at. */
+static int
+failure_level(const DecoderState *state)
+{
+	return state->opts.failure_mode == WC_FAILURE_FAIL ? ERROR :
+		state->opts.failure_mode == WC_FAILURE_WARN ? WARNING : DEBUG1;
+}
+
+/*
+ * Report an event with a value of a NOT NULL column that has no value but
+ * null in the modes in effect (state->event_unwritable), as
+ * report_too_large() does: the table, the column and the position, never
+ * the value.
+ */
+static void
+report_unwritable(DecoderState *state, RelationInfo *info, XLogRecPtr lsn)
+{
+	int			level = failure_level(state);
+	bool		timestamp = state->event_unwritable == WC_UNWRITABLE_TIMESTAMP;
+	const char *mode;
+	const char *detail;
+	const char *hint;
+
+	switch (state->event_unwritable)
+	{
+		case WC_UNWRITABLE_DECIMAL:
+			mode = "with decimal.handling.mode \"precise\"";
+			detail = gettext_noop("A NaN or infinite numeric value has no decimal representation, and null is not valid for a NOT NULL column.");
+			hint = gettext_noop("Set decimal.handling.mode to \"string\" or \"double\", or event.processing.failure.handling.mode to \"warn\" or \"skip\" to skip such events.");
+			break;
+		case WC_UNWRITABLE_DECIMAL_ARRAY:
+			mode = "in any decimal.handling.mode";
+			detail = gettext_noop("A numeric array with a NaN or infinite element is written as null, and null is not valid for a NOT NULL column.");
+			hint = gettext_noop("Set event.processing.failure.handling.mode to \"warn\" or \"skip\" to skip such events, or drop the column's NOT NULL constraint.");
+			break;
+		default:
+			mode = "with time.precision.mode \"nanoseconds\"";
+			detail = gettext_noop("Timestamps before 1677-09-21 or after 2262-04-11 do not fit in 64-bit epoch nanoseconds, and null is not valid for a NOT NULL column.");
+			hint = gettext_noop("Set time.precision.mode to \"adaptive_time_microseconds\" or \"microseconds\", or event.processing.failure.handling.mode to \"warn\" or \"skip\" to skip such events.");
+			break;
+	}
+	ereport(level,
+			(errcode(timestamp ? ERRCODE_DATETIME_VALUE_OUT_OF_RANGE :
+					 ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+			 level == ERROR ?
+			 errmsg("value of NOT NULL column \"%s\" of table \"%s\".\"%s\" at LSN %X/%X cannot be represented %s",
+					state->unwritable_col->name, info->schema_name,
+					info->table_name, LSN_FORMAT_ARGS(lsn), mode) :
+			 errmsg("skipped event of table \"%s\".\"%s\" at LSN %X/%X: the value of NOT NULL column \"%s\" cannot be represented %s",
+					info->schema_name, info->table_name, LSN_FORMAT_ARGS(lsn),
+					state->unwritable_col->name, mode),
+			 errdetail("%s", _(detail)),
+			 level == ERROR ? errhint("%s", _(hint)) : 0));
+}
+
 /*
  * Report an event too large to be written, by
  * event.processing.failure.handling.mode: an ERROR (fail), or a WARNING
  * (warn) or a DEBUG1 message (skip) before the event is left out.  Names
- * the table and the position, never the row's data.
+ * the table and the position, never the row's data.  An event with a
+ * value that cannot be written is reported by report_unwritable().
  */
 static void
 report_too_large(DecoderState *state, RelationInfo *info, XLogRecPtr lsn)
 {
-	int			level = state->opts.failure_mode == WC_FAILURE_FAIL ? ERROR :
-		state->opts.failure_mode == WC_FAILURE_WARN ? WARNING : DEBUG1;
-	char	   *what = info ?
+	int			level = failure_level(state);
+	char	   *what;
+
+	if (info && state->event_unwritable != WC_WRITABLE)
+	{
+		report_unwritable(state, info, lsn);
+		return;
+	}
+	what = info ?
 		psprintf("event of table \"%s\".\"%s\"", info->schema_name,
 				 info->table_name) :
 		pstrdup("logical decoding message");
@@ -588,6 +664,8 @@ static void
 reset_event_limit(DecoderState *state)
 {
 	state->event_overflow = false;
+	state->event_unwritable = WC_WRITABLE;
+	state->unwritable_col = NULL;
 	state->event_limit = state->opts.max_message_bytes;
 }
 

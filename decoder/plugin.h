@@ -91,7 +91,10 @@ typedef struct DecoderState
 	int			changes_unreported;	/* changes since the last progress report */
 	/* the event being built (event.c) */
 	Size		event_limit;	/* the length its buffer may reach */
-	bool		event_overflow; /* a value did not fit: it is not written */
+	bool		event_overflow; /* a value did not fit, or has no value
+								 * (event_unwritable): it is not written */
+	WalcastUnwritable event_unwritable; /* why a value has none, or 0 */
+	const WalcastColumn *unwritable_col;	/* the column it is in */
 } DecoderState;
 
 extern void walcast_emit_record(struct LogicalDecodingContext *ctx,

@@ -874,6 +874,45 @@ walcast_typconv_append(StringInfo out, const WalcastColumn *col, Datum value,
 }
 
 /*
+ * Can the non-null value of column col be written in these modes?  Only a
+ * NOT NULL column can fail: its schema is required, yet Debezium has only
+ * null for NaN and infinite numerics in precise mode, for numeric arrays
+ * holding one in any mode, and for timestamps beyond int64 nanoseconds.
+ * A nullable column writes null, which its schema allows.  Detoasts.
+ */
+WalcastUnwritable
+walcast_typconv_unwritable(const WalcastColumn *col, Datum value,
+						   const DbzModes *modes)
+{
+	const WalcastConv *cv = &col->conv;
+
+	if (!col->notnull || col->dbz.always_null)
+		return WC_WRITABLE;
+	switch (col->dbz.kind)
+	{
+		case DBZ_DECIMAL:
+		case DBZ_VARDECIMAL:
+			if (modes->decimal == DBZ_DECIMAL_PRECISE &&
+				cv->basetypid == NUMERICOID &&
+				walcast_typnumeric_is_special(PG_DETOAST_DATUM_PACKED(value)))
+				return WC_UNWRITABLE_DECIMAL;
+			break;
+		case DBZ_TIMESTAMP:
+			if (!dbzvalue_timestamp_fits(DatumGetTimestamp(value), modes))
+				return WC_UNWRITABLE_TIMESTAMP;
+			break;
+		case DBZ_ARRAY:
+			if (cv->elem->basetypid == NUMERICOID &&
+				array_has_special_numeric(DatumGetAnyArrayP(value), cv->elem))
+				return WC_UNWRITABLE_DECIMAL_ARRAY;
+			break;
+		default:
+			break;
+	}
+	return WC_WRITABLE;
+}
+
+/*
  * No value's JSON is longer than this many times its stored size (a control
  * character becomes \u00XX)...
  */

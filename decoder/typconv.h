@@ -58,6 +58,20 @@ typedef struct WalcastColumn
 	char	   *default_json;	/* rendered column default, or NULL */
 } WalcastColumn;
 
+/*
+ * Why a value of a NOT NULL column cannot be written: Debezium's encoding
+ * in the modes in effect has only null for it, and null is not valid under
+ * the column's required schema (a Connect consumer refuses the record).
+ */
+typedef enum WalcastUnwritable
+{
+	WC_WRITABLE = 0,
+	WC_UNWRITABLE_DECIMAL,		/* NaN or infinity, decimal.handling.mode
+								 * precise */
+	WC_UNWRITABLE_DECIMAL_ARRAY,	/* numeric[] holding NaN or infinity */
+	WC_UNWRITABLE_TIMESTAMP		/* beyond int64 nanoseconds */
+} WalcastUnwritable;
+
 extern bool walcast_typconv_init_column(WalcastColumn *col,
 										Form_pg_attribute att,
 										const DbzModes *modes);
@@ -65,6 +79,9 @@ extern void walcast_typconv_set_default(WalcastColumn *col, Relation rel,
 										const DbzModes *modes);
 extern void walcast_typconv_append(StringInfo out, const WalcastColumn *col,
 								   Datum value, const DbzModes *modes);
+extern WalcastUnwritable walcast_typconv_unwritable(const WalcastColumn *col,
+													 Datum value,
+													 const DbzModes *modes);
 extern bool walcast_typconv_fits(const WalcastColumn *col, Datum value,
 								 const DbzModes *modes, Size room);
 extern bool walcast_typconv_is_unchanged_toast(const WalcastColumn *col,

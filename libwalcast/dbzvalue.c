@@ -217,6 +217,23 @@ dbzvalue_append_time(StringInfo out, int64 us, const DbzType *type,
 }
 
 /*
+ * Has a timestamp a value in this time.precision.mode?  Only nanoseconds
+ * has a range (int64 epoch nanoseconds: 1677-09-21 to 2262-04-11); beyond
+ * it the value is written as null.  Infinities have their sentinels.
+ */
+bool
+dbzvalue_timestamp_fits(int64 pg_us, const DbzModes *modes)
+{
+	int64		shift = DBZ_PG_EPOCH_UNIX_US;
+
+	if (modes->time != DBZ_TIME_NANOSECONDS ||
+		pg_us == DBZ_TS_POS_INF || pg_us == DBZ_TS_NEG_INF)
+		return true;
+	return pg_us <= PG_INT64_MAX / 1000 - shift &&
+		pg_us >= PG_INT64_MIN / 1000 - shift;
+}
+
+/*
  * timestamp: epoch milliseconds, microseconds or nanoseconds by mode and
  * precision.  Epoch microseconds beyond int64 (PostgreSQL's last years)
  * saturate; Debezium wraps them around (a defect walcast does not copy).
@@ -235,8 +252,7 @@ dbzvalue_append_timestamp(StringInfo out, int64 pg_us, const DbzType *type,
 	{
 		if (pinf || ninf)
 			json_append_int64(out, pinf ? PG_INT64_MAX : PG_INT64_MIN);
-		else if (pg_us > PG_INT64_MAX / 1000 - shift ||
-				 pg_us < PG_INT64_MIN / 1000 - shift)
+		else if (!dbzvalue_timestamp_fits(pg_us, modes))
 			appendStringInfoString(out, "null");
 		else
 			json_append_int64(out, (pg_us + shift) * 1000);

@@ -45,6 +45,7 @@ extern void dbzvalue_append_date(StringInfo out, int32 epoch_days,
 								 const DbzModes *modes);
 extern void dbzvalue_append_time(StringInfo out, int64 us, const DbzType *type,
 								 const DbzModes *modes);
+extern bool dbzvalue_timestamp_fits(int64 pg_us, const DbzModes *modes);
 extern void dbzvalue_append_timestamp(StringInfo out, int64 pg_us,
 									  const DbzType *type,
 									  const DbzModes *modes);

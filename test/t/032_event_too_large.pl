@@ -146,5 +146,106 @@ unlike($out, qr/"prefix":"big"/, 'the large message is left out');
 like($err, qr/ERROR:  54000: logical decoding message at LSN $lsn_re exceeds/,
 	'fail: a logical decoding message too large stops decoding');
 
+$node->safe_psql('postgres', "SELECT 1 FROM pg_logical_slot_get_changes('s', NULL, NULL)");
+
+# Values a NOT NULL column cannot have in its encoding: Debezium has only
+# null for NaN and infinite numerics with decimal.handling.mode=precise, for
+# a numeric array holding one in any mode, and for timestamps beyond int64
+# nanoseconds with time.precision.mode=nanoseconds, and null is not valid
+# under the column's required schema.  Such an event cannot be written
+# either, and the same option decides; a nullable column keeps its null.
+$node->safe_psql('postgres', q{
+CREATE TABLE unrep (id int PRIMARY KEY, n numeric NOT NULL, ts timestamp NOT NULL,
+  an numeric[] NOT NULL, s text, nn numeric, nts timestamp);
+CREATE TABLE nkey (k numeric PRIMARY KEY, s text);
+BEGIN;
+INSERT INTO unrep VALUES (1, 1.5, '2020-01-01', '{1}', 'first', 'NaN', '3000-01-01');
+INSERT INTO unrep VALUES (2, 'NaN', '2020-01-01', '{1}', 'secret', NULL, NULL);
+INSERT INTO unrep VALUES (3, 2, '3000-01-01', '{1}', 'three', NULL, NULL);
+INSERT INTO unrep VALUES (4, 3, '2020-01-01', '{2,NaN}', 'secret', NULL, NULL);
+INSERT INTO unrep VALUES (5, '-Infinity', '0001-01-01 BC', '{3}', 'secret', NULL, NULL);
+INSERT INTO nkey VALUES ('Infinity', 'secret');
+INSERT INTO unrep VALUES (6, 4, '2020-01-01', '{4}', 'last', NULL, '0001-01-01 BC');
+COMMIT;
+});
+my $unrep = qr/"public"\."unrep" at LSN $lsn_re/;
+
+# the ids of the unrep events written
+sub written_ids
+{
+	my ($text) = @_;
+	return join(',', $text =~ /"after":\{"id":(\d+)/g);
+}
+
+# fail: an ERROR with this code naming the column, the table and the LSN,
+# a hint naming the options, and no row data.
+sub check_fail
+{
+	my ($label, $binary, $code, $column, $mode, $hint, @opts) = @_;
+	my ($ret, $out, $err) = peek($binary, @opts);
+	isnt($ret, 0, "$label: decoding stops");
+	like($err,
+		qr/ERROR:  $code: value of NOT NULL column "$column" of table $unrep cannot be represented \Q$mode\E/,
+		"$label: $code naming the column, the table and the LSN");
+	like($err,
+		qr/HINT:  \QSet $hint, or event.processing.failure.handling.mode to "warn" or "skip" to skip such events.\E/,
+		"$label: the hint names both options");
+	unlike($err, qr/secret/, "$label: no row data in the message");
+	return;
+}
+
+foreach my $format ('value', 'record', 'relay')
+{
+	my $binary = $format eq 'relay';
+	my @f = ('output.format', $format);
+
+	check_fail("$format: NaN", $binary, '22003', 'n',
+		'with decimal.handling.mode "precise"',
+		'decimal.handling.mode to "string" or "double"', @f);
+
+	my ($ret, $out, $err) =
+	  peek($binary, @f, 'event.processing.failure.handling.mode', 'warn');
+	is($ret, 0, "$format: warn: decoding goes on");
+	like($err,
+		qr/WARNING:  22003: skipped event of table $unrep: the value of NOT NULL column "n" cannot be represented with decimal.handling.mode "precise"/,
+		"$format: warn: a WARNING for NaN");
+	like($err,
+		qr/WARNING:  22003: skipped event of table $unrep: the value of NOT NULL column "an" cannot be represented in any decimal.handling.mode/,
+		"$format: warn: a WARNING for a numeric array holding NaN");
+	like($err,
+		qr/WARNING:  22003: skipped event of table "public"."nkey" at LSN $lsn_re: the value of NOT NULL column "k" cannot/,
+		"$format: warn: a WARNING for an infinite key");
+	is(scalar(() = $err =~ /WARNING/g), 4, "$format: warn: four events skipped");
+	is(written_ids($out), '1,3,6', "$format: warn: the other events are written");
+	like($out, qr/"nn":null,"nts":32503680000000000/,
+		"$format: warn: a nullable column keeps its null");
+	unlike($out, qr/secret/, "$format: warn: the events are left out");
+	unlike($err, qr/secret/, "$format: warn: no row data in the message");
+
+	($ret, $out, $err) = peek($binary, @f, 'event.processing.failure.handling.mode', 'skip');
+	is($ret, 0, "$format: skip: decoding goes on");
+	unlike($err, qr/WARNING/, "$format: skip: no warning");
+	is(scalar(() = $err =~ /DEBUG:  22003: skipped event of table/g), 4,
+		"$format: skip: four events logged at DEBUG1");
+	is(written_ids($out), '1,3,6', "$format: skip: the other events are written");
+}
+
+# Timestamps beyond int64 nanoseconds.
+my @nanos = ('time.precision.mode', 'nanoseconds', 'decimal.handling.mode', 'string');
+check_fail('nanoseconds: a timestamp of year 3000', 0, '22008', 'ts',
+	'with time.precision.mode "nanoseconds"',
+	'time.precision.mode to "adaptive_time_microseconds" or "microseconds"', @nanos);
+($ret, $out, $err) = peek(0, @nanos, 'event.processing.failure.handling.mode', 'warn');
+is($ret, 0, 'nanoseconds: warn: decoding goes on');
+is(scalar(() = $err =~ /WARNING:  22008: skipped event of table $unrep: the value of NOT NULL column "ts" cannot be represented with time.precision.mode "nanoseconds"/g),
+	2, 'nanoseconds: warn: year 3000 and a BC timestamp are skipped');
+is(written_ids($out), '1,2,6', 'nanoseconds: warn: NaN is written as a string');
+like($out, qr/"nn":"NAN","nts":null\}.*"nts":null\}/s,
+	'nanoseconds: warn: nullable timestamps beyond the range keep their null');
+($ret, $out, $err) = peek(0, @nanos, 'event.processing.failure.handling.mode', 'skip');
+is(scalar(() = $err =~ /DEBUG:  22008: skipped event/g), 2,
+	'nanoseconds: skip: logged at DEBUG1');
+is(written_ids($out), '1,2,6', 'nanoseconds: skip: the other events are written');
+
 $node->stop;
 done_testing();
