@@ -9,7 +9,7 @@ EXTVERSION = 0.1.0
 
 MODULE_big = walcast
 OBJS = decoder/plugin.o decoder/options.o decoder/relcache.o decoder/event.o \
-	decoder/typconv.o decoder/typnumeric.o decoder/typext.o decoder/publication.o \
+	decoder/typconv.o decoder/typdefault.o decoder/typnumeric.o decoder/typext.o decoder/publication.o \
 	libwalcast/json.o libwalcast/encode.o libwalcast/dbzschema.o libwalcast/dbzvalue.o
 PGFILEDESC = "walcast - Debezium-shaped JSON logical decoding output plugin"
 

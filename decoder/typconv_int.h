@@ -3,10 +3,10 @@
  * typconv_int.h
  *	  Declarations internal to the typconv module
  *
- * The typconv module is typconv.c (type mapping, the per-value dispatch,
- * column defaults), typnumeric.c (numeric's binary form to precise decimal
- * bytes) and typext.c (extension, geometric and unknown types).  Only those
- * three files include this header; the rest of the decoder uses
+ * The typconv module is typconv.c (type mapping, the per-value dispatch),
+ * typdefault.c (column defaults), typnumeric.c (numeric's binary form to
+ * precise decimal bytes) and typext.c (extension, geometric and unknown
+ * types).  Only those four files include this header; the rest of the decoder uses
  * decoder/typconv.h.
  *
  * IDENTIFICATION
